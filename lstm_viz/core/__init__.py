@@ -1,0 +1,31 @@
+"""The numerical engine: numba LSTM and vanilla-RNN kernels that expose every gate, state and gradient.
+
+Imports only numpy and numba (scipy provides BLAS for numba's ``np.dot``).
+"""
+
+from .gradient_flow import GradientFlow, gradient_flow
+from .lstm import lstm_backward, lstm_backward_batch, lstm_forward, lstm_forward_batch
+from .params import HEAD_NAMES, PARAM_NAMES, LSTMParams, RNNParams
+from .rnn import rnn_backward, rnn_backward_batch, rnn_forward, rnn_forward_batch
+from .traces import LSTMGrads, LSTMTrace, RNNGrads, RNNTrace
+
+__all__ = [
+    "HEAD_NAMES",
+    "PARAM_NAMES",
+    "GradientFlow",
+    "LSTMGrads",
+    "LSTMParams",
+    "LSTMTrace",
+    "RNNGrads",
+    "RNNParams",
+    "RNNTrace",
+    "gradient_flow",
+    "lstm_backward",
+    "lstm_backward_batch",
+    "lstm_forward",
+    "lstm_forward_batch",
+    "rnn_backward",
+    "rnn_backward_batch",
+    "rnn_forward",
+    "rnn_forward_batch",
+]

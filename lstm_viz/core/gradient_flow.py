@@ -1,0 +1,112 @@
+"""How far back a last-step loss reaches: the heart of the RNN-vs-LSTM lesson.
+
+For L = u · h_T (u = dh_last, a unit vector by default) we report, for every step t,
+‖∂L/∂h_t‖, ‖∂L/∂c_t‖ (LSTM) and the spectral norm of the Jacobian ‖∂h_T/∂h_t‖₂.
+A vanilla RNN multiplies T − t Jacobians diag(1 − h²) W_hh, so its gradient shrinks or grows
+geometrically; the LSTM's cell path multiplies by f_t instead, which the forget gate can hold near 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lstm import lstm_backward, lstm_forward
+from .lstm_kernels import lstm_jacobian_norms
+from .params import LSTMParams, RNNParams
+from .rnn import rnn_backward, rnn_forward
+from .rnn_kernels import rnn_jacobian_norms
+from .validate import as_float_array, check_shape
+
+
+@dataclass(frozen=True, eq=False)
+class GradientFlow:
+    """Per-step gradient norms for a loss at the last step; index t = 0..T-1, lag = T − 1 − t."""
+
+    model: str  # "lstm" or "rnn"
+    lag: np.ndarray  # (T,) int
+    dh_norm: np.ndarray  # (T,) ‖∂L/∂h_t‖₂
+    dc_norm: np.ndarray | None  # (T,) ‖∂L/∂c_t‖₂ (LSTM only)
+    jacobian_norm: np.ndarray | None  # (T,) ‖∂h_T/∂h_t‖₂ (None when not asked for)
+    finite: np.ndarray  # (T,) bool: every value at step t is finite
+    overflow_step: int | None  # latest t whose values overflowed (inf/NaN), None if all finite
+
+    @property
+    def steps(self) -> int:
+        return self.lag.shape[0]
+
+    def decay_rate(self, quantity: str = "dh_norm", max_lag: int | None = None) -> float:
+        """The fitted per-step factor ρ in norm(lag) ≈ C·ρ^lag (least squares on log norm).
+
+        Uses the finite, nonzero values with lag ≤ ``max_lag``; NaN when fewer than two remain.
+        """
+        values = getattr(self, quantity)
+        if values is None:
+            raise ValueError(f"{quantity} is not available for this {self.model.upper()} gradient flow.")
+        keep = np.isfinite(values) & (values > 0)
+        if max_lag is not None:
+            keep &= self.lag <= max_lag
+        if keep.sum() < 2:
+            return float("nan")
+        slope = np.polyfit(self.lag[keep].astype(float), np.log(values[keep]), 1)[0]
+        return float(np.exp(slope))
+
+
+def gradient_flow(params, x, h0=None, c0=None, dh_last=None, jacobian: bool = True) -> GradientFlow:
+    """Backpropagate L = dh_last · h_T through ``x: (T, D)`` for an LSTM or a vanilla RNN.
+
+    dh_last: (H,), default ones(H)/√H so that ‖∂L/∂h_T‖ = 1. ``jacobian=False`` skips the
+    H-row Jacobian (cost T·H³). Overflow never raises: it shows up in ``finite``/``overflow_step``.
+    """
+    if isinstance(params, LSTMParams):
+        trace = lstm_forward(params, x, h0, c0)
+    elif isinstance(params, RNNParams):
+        if c0 is not None:
+            raise ValueError("a vanilla RNN has no cell state: c0 must be None.")
+        trace = rnn_forward(params, x, h0)
+    else:
+        raise ValueError(f"expected LSTMParams or RNNParams, got {type(params).__name__}.")
+    hidden, steps = params.hidden_size, trace.steps
+    seed = _last_step_seed(dh_last, hidden, params.dtype)
+    dh = np.zeros((steps, hidden), dtype=params.dtype)
+    dh[-1] = seed
+    with np.errstate(all="ignore"):
+        if isinstance(params, LSTMParams):
+            grads = lstm_backward(params, trace.x, trace, dh)
+            dc_norm = _row_norms(grads.dc_total)
+            jac = lstm_jacobian_norms(params.weight_hh, trace.c0, trace.gates, trace.c, trace.tanh_c) if jacobian else None
+        else:
+            grads = rnn_backward(params, trace.x, trace, dh)
+            dc_norm = None
+            jac = rnn_jacobian_norms(params.weight_hh, trace.h) if jacobian else None
+        dh_norm = _row_norms(grads.dh_total)
+    finite = np.isfinite(dh_norm)
+    for extra in (dc_norm, jac):
+        if extra is not None:
+            finite &= np.isfinite(extra)
+    bad = np.flatnonzero(~finite)
+    return GradientFlow(
+        model=params.kind,
+        lag=np.arange(steps - 1, -1, -1),
+        dh_norm=dh_norm,
+        dc_norm=dc_norm,
+        jacobian_norm=jac,
+        finite=finite,
+        overflow_step=int(bad[-1]) if bad.size else None,
+    )
+
+
+def _last_step_seed(dh_last, hidden: int, dtype) -> np.ndarray:
+    if dh_last is None:
+        return np.full(hidden, 1.0 / np.sqrt(hidden), dtype=dtype)
+    seed = as_float_array(dh_last, "dh_last", dtype)
+    check_shape(seed, (hidden,), "dh_last", "(H,)")
+    return seed
+
+
+def _row_norms(values: np.ndarray) -> np.ndarray:
+    """‖values[t]‖₂ per row, inf (not an exception) where a row overflowed."""
+    out = np.sqrt(np.sum(values.astype(np.float64) ** 2, axis=-1))
+    out[~np.all(np.isfinite(values), axis=-1)] = np.inf
+    return out

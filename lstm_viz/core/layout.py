@@ -1,0 +1,49 @@
+"""Moving arrays between the public layouts ((T, ·) or (B, T, ·)) and the kernels' (T, B, ·)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validate import as_float_array, check_batch, check_sequence, check_shape, check_state
+
+
+def sequence_inputs(params, x, batched: bool) -> np.ndarray:
+    """Validate ``x`` ((T, D), or (B, T, D) when ``batched``) and return it time-major, (T, B, D)."""
+    if batched:
+        return np.ascontiguousarray(check_batch(x, params.input_size, params.dtype).transpose(1, 0, 2))
+    return check_sequence(x, params.input_size, params.dtype)[:, None, :]
+
+
+def initial_state(params, value, batch: int, batched: bool, name: str) -> np.ndarray:
+    """Validate an initial state ((H,), or (B, H)/(H,) when batched) and return it as (B, H)."""
+    if batched:
+        return check_state(value, params.hidden_size, params.dtype, name, batch=batch)
+    return check_state(value, params.hidden_size, params.dtype, name)[None, :]
+
+
+def to_public(array: np.ndarray, batched: bool) -> np.ndarray:
+    """(T, B, ·) -> (B, T, ·) when batched, else (T, ·) of the single sequence."""
+    return np.ascontiguousarray(array.transpose(1, 0, 2)) if batched else array[:, 0, :]
+
+
+def state_to_public(array: np.ndarray, batched: bool) -> np.ndarray:
+    """(B, H) -> (B, H) when batched, else (H,)."""
+    return array if batched else array[0]
+
+
+def to_kernel(array: np.ndarray, batched: bool, dtype) -> np.ndarray:
+    """(B, T, ·) or (T, ·) trace arrays -> contiguous (T, B, ·) for the kernels."""
+    array = np.asarray(array, dtype=dtype)
+    return np.ascontiguousarray(array.transpose(1, 0, 2) if batched else array[:, None, :])
+
+
+def upstream_gradient(params, dh, steps: int, batch: int, batched: bool) -> np.ndarray:
+    """Validate the direct per-step gradients ``dh`` ((T, H) or (B, T, H)) and return them as (T, B, H)."""
+    arr = as_float_array(dh, "dh", params.dtype)
+    shape = (batch, steps, params.hidden_size) if batched else (steps, params.hidden_size)
+    check_shape(arr, shape, "dh", "(B, T, H)" if batched else "(T, H): one row of ∂L/∂h_t per step")
+    return to_kernel(arr, batched, params.dtype)
+
+
+def is_batched_trace(trace) -> bool:
+    return trace.h.ndim == 3
