@@ -123,9 +123,9 @@ def lstm_backward(w, x, fwd, dh, dc_last=None):
 def lstm_step_jacobian(weight_hh, fwd, t):
     """∂(h_t, c_t)/∂(h_{t-1}, c_{t-1}) as a (2H, 2H) matrix, from the chain rule on one step.
 
-        ∂c/∂h_prev = diag(c_prev σ'_f) W_f + diag(g σ'_i) W_i + diag(i tanh'_g) W_g
-        ∂c/∂c_prev = diag(f)
-        ∂h/∂·      = diag(tanh c σ'_o) ∂z_o/∂· + diag(o (1 − tanh² c)) ∂c/∂·
+    ∂c/∂h_prev = diag(c_prev σ'_f) W_f + diag(g σ'_i) W_i + diag(i tanh'_g) W_g
+    ∂c/∂c_prev = diag(f)
+    ∂h/∂·      = diag(tanh c σ'_o) ∂z_o/∂· + diag(o (1 − tanh² c)) ∂c/∂·
     """
     hidden = weight_hh.shape[1]
     w = {name: weight_hh[k * hidden : (k + 1) * hidden] for k, name in enumerate(GATES)}  # ∂z_gate/∂h_{t-1}

@@ -1,6 +1,6 @@
 """The numerical engine: numba LSTM and vanilla-RNN kernels that expose every gate, state and gradient.
 
-Imports only numpy and numba (scipy provides BLAS for numba's ``np.dot``).
+Imports only numpy and numba; the kernels are plain loops (no BLAS, so numba needs no scipy).
 """
 
 from .gradient_flow import GradientFlow, gradient_flow

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lstm import lstm_backward, lstm_forward
-from .lstm_kernels import lstm_jacobian_norms
+from .lstm_kernels import lstm_jacobians
 from .params import LSTMParams, RNNParams
 from .rnn import rnn_backward, rnn_forward
-from .rnn_kernels import rnn_jacobian_norms
+from .rnn_kernels import rnn_jacobians
 from .validate import as_float_array, check_shape
 
 
@@ -75,11 +75,15 @@ def gradient_flow(params, x, h0=None, c0=None, dh_last=None, jacobian: bool = Tr
         if isinstance(params, LSTMParams):
             grads = lstm_backward(params, trace.x, trace, dh)
             dc_norm = _row_norms(grads.dc_total)
-            jac = lstm_jacobian_norms(params.weight_hh, trace.c0, trace.gates, trace.c, trace.tanh_c) if jacobian else None
+            jac = (
+                _spectral_norms(lstm_jacobians(params.weight_hh, trace.c0, trace.gates, trace.c, trace.tanh_c))
+                if jacobian
+                else None
+            )
         else:
             grads = rnn_backward(params, trace.x, trace, dh)
             dc_norm = None
-            jac = rnn_jacobian_norms(params.weight_hh, trace.h) if jacobian else None
+            jac = _spectral_norms(rnn_jacobians(params.weight_hh, trace.h)) if jacobian else None
         dh_norm = _row_norms(grads.dh_total)
     finite = np.isfinite(dh_norm)
     for extra in (dc_norm, jac):
@@ -109,4 +113,13 @@ def _row_norms(values: np.ndarray) -> np.ndarray:
     """‖values[t]‖₂ per row, inf (not an exception) where a row overflowed."""
     out = np.sqrt(np.sum(values.astype(np.float64) ** 2, axis=-1))
     out[~np.all(np.isfinite(values), axis=-1)] = np.inf
+    return out
+
+
+def _spectral_norms(jacobians: np.ndarray) -> np.ndarray:
+    """‖J_t‖₂ = largest singular value of each (H, H) matrix of ``jacobians: (T, H, H)``; inf if it overflowed."""
+    out = np.full(jacobians.shape[0], np.inf)
+    ok = np.all(np.isfinite(jacobians), axis=(1, 2))
+    if ok.any():
+        out[ok] = np.linalg.svd(jacobians[ok].astype(np.float64), compute_uv=False)[:, 0]
     return out

@@ -47,3 +47,20 @@ def upstream_gradient(params, dh, steps: int, batch: int, batched: bool) -> np.n
 
 def is_batched_trace(trace) -> bool:
     return trace.h.ndim == 3
+
+
+def require_params(params, cls):
+    """Raise unless ``params`` is an instance of ``cls`` (LSTMParams or RNNParams)."""
+    if not isinstance(params, cls):
+        raise ValueError(f"expected {cls.__name__}, got {type(params).__name__}.")
+    return params
+
+
+def check_trace_matches(trace, x_kernel: np.ndarray, hidden: int, batched: bool) -> None:
+    """Raise unless ``trace`` was computed from inputs shaped like ``x_kernel`` (T, B, D)."""
+    steps, batch, _ = x_kernel.shape
+    expected = (batch, steps, hidden) if batched else (steps, hidden)
+    if trace.h.shape != expected:
+        raise ValueError(
+            f"the trace (h of shape {trace.h.shape}) does not belong to these inputs (expected {expected})."
+        )

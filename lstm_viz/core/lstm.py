@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from .layout import initial_state, sequence_inputs, state_to_public, to_kernel, to_public, upstream_gradient
+from .layout import (
+    check_trace_matches,
+    initial_state,
+    require_params,
+    sequence_inputs,
+    state_to_public,
+    to_kernel,
+    to_public,
+    upstream_gradient,
+)
 from .lstm_kernels import lstm_backward_kernel, lstm_forward_kernel
 from .params import LSTMParams
 from .traces import LSTMGrads, LSTMTrace
 
 
-def _check_params(params) -> LSTMParams:
-    if not isinstance(params, LSTMParams):
-        raise ValueError(f"expected LSTMParams, got {type(params).__name__}.")
-    return params
-
-
 def _forward(params: LSTMParams, x, h0, c0, batched: bool) -> LSTMTrace:
-    params = _check_params(params)
+    params = require_params(params, LSTMParams)
     xk = sequence_inputs(params, x, batched)
     batch = xk.shape[1]
     h0k = initial_state(params, h0, batch, batched, "h0")
@@ -49,11 +50,10 @@ def lstm_forward_batch(params: LSTMParams, x, h0=None, c0=None) -> LSTMTrace:
 
 
 def _backward(params: LSTMParams, x, trace: LSTMTrace, dh, dc_last, batched: bool) -> LSTMGrads:
-    params = _check_params(params)
+    params = require_params(params, LSTMParams)
     xk = sequence_inputs(params, x, batched)
     steps, batch, _ = xk.shape
-    if trace.h.shape != (*((batch,) if batched else ()), steps, params.hidden_size):
-        raise ValueError(f"the trace (h of shape {trace.h.shape}) does not belong to x of shape {np.shape(x)}.")
+    check_trace_matches(trace, xk, params.hidden_size, batched)
     dhk = upstream_gradient(params, dh, steps, batch, batched)
     dc_lastk = initial_state(params, dc_last, batch, batched, "dc_last")
     h0k = initial_state(params, trace.h0, batch, batched, "h0")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
-from .shared_kernels import input_projection, sigmoid, spectral_norm, weight_grads
+from .shared_kernels import add_vec_mat, input_projection, sigmoid, weight_grads
 
 
 @kernel
@@ -26,12 +26,11 @@ def lstm_forward_kernel(x, weight_ih, weight_hh, bias, h0, c0):
     c = np.empty((steps, batch, hidden), dtype=z.dtype)
     tanh_c = np.empty_like(c)
     h = np.empty_like(c)
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
     h_prev, c_prev = h0, c0
     for t in range(steps):
-        recurrent = np.dot(h_prev, weight_hh.T)
         for b in range(batch):
-            for r in range(4 * hidden):
-                z[t, b, r] += recurrent[b, r]
+            add_vec_mat(z[t, b], h_prev[b], weight_hh_t)
             for j in range(hidden):
                 i = sigmoid(z[t, b, j])
                 f = sigmoid(z[t, b, hidden + j])
@@ -101,16 +100,26 @@ def lstm_backward_kernel(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, d
             for j in range(hidden):
                 dh_total[t, b, j] = dh[t, b, j] + dh_next[b, j]
             lstm_cell_backward(
-                dh_total[t, b], dc_next[b], gates[t, b], c_prev[b], tanh_c[t, b], dz[t, b], dgates[t, b], dc_total[t, b], dc_next[b]
+                dh_total[t, b],
+                dc_next[b],
+                gates[t, b],
+                c_prev[b],
+                tanh_c[t, b],
+                dz[t, b],
+                dgates[t, b],
+                dc_total[t, b],
+                dc_next[b],
             )
-        dh_next = np.dot(dz[t], weight_hh)
+        dh_next[:] = 0.0
+        for b in range(batch):
+            add_vec_mat(dh_next[b], dz[t, b], weight_hh)
     d_weight_ih, d_weight_hh, d_bias, dx = weight_grads(dz, x, h0, h, weight_ih)
     return dh_total, dc_total, dz, dgates, dx, dh_next, dc_next, d_weight_ih, d_weight_hh, d_bias
 
 
 @kernel
-def lstm_jacobian_norms(weight_hh, c0, gates, c, tanh_c):
-    """‖∂h_T/∂h_t‖₂ (spectral norm) for every t of one sequence: gates (T, 4H); c, tanh_c (T, H); c0 (H,).
+def lstm_jacobians(weight_hh, c0, gates, c, tanh_c):
+    """∂h_T/∂h_t for every t of one sequence -> (T, H, H); gates (T, 4H); c, tanh_c (T, H); c0 (H,).
 
     The rows of the adjoint are the H components of h_T; each step back applies the cell's
     backward map to every row (through both h and c) and then W_hh^T.
@@ -121,11 +130,13 @@ def lstm_jacobian_norms(weight_hh, c0, gates, c, tanh_c):
     dz = np.empty((hidden, 4 * hidden), dtype=c.dtype)
     scratch_gates = np.empty(4 * hidden, dtype=c.dtype)
     scratch_dc = np.empty(hidden, dtype=c.dtype)
-    norms = np.empty(steps)
+    jacobians = np.empty((steps, hidden, hidden), dtype=c.dtype)
     for t in range(steps - 1, -1, -1):
-        norms[t] = spectral_norm(d_h)
+        jacobians[t] = d_h
         c_prev = c[t - 1] if t > 0 else c0
         for k in range(hidden):
             lstm_cell_backward(d_h[k], d_c[k], gates[t], c_prev, tanh_c[t], dz[k], scratch_gates, scratch_dc, d_c[k])
-        d_h = np.dot(dz, weight_hh)
-    return norms
+        d_h[:] = 0.0
+        for k in range(hidden):
+            add_vec_mat(d_h[k], dz[k], weight_hh)
+    return jacobians

@@ -12,7 +12,9 @@ import numpy as np
 MAX_ELEMENTS = 4_000_000  # 32 MB of float64: far above any teaching model (H <= 64 -> 17k weights).
 
 
-def read_npz(source, required: tuple[str, ...], optional: tuple[str, ...] = (), max_elements: int = MAX_ELEMENTS) -> dict:
+def read_npz(
+    source, required: tuple[str, ...], optional: tuple[str, ...] = (), max_elements: int = MAX_ELEMENTS
+) -> dict:
     """Return ``{name: array}`` from an ``.npz`` path, bytes or file object.
 
     Refuses (``ValueError``): files that are not ``.npz`` archives, missing or unexpected names,
@@ -28,7 +30,9 @@ def read_npz(source, required: tuple[str, ...], optional: tuple[str, ...] = (), 
             raise ValueError("the .npz file holds entries that are not NumPy arrays.")
         missing = [n for n in required if n not in members]
         if missing:
-            raise ValueError(f"the weights file is missing {', '.join(missing)} (it has: {', '.join(sorted(members)) or 'nothing'}).")
+            raise ValueError(
+                f"the weights file is missing {', '.join(missing)} (it has: {', '.join(sorted(members)) or 'nothing'})."
+            )
         unexpected = sorted(set(members) - set(required) - set(optional))
         if unexpected:
             raise ValueError(f"the weights file holds unexpected arrays: {', '.join(unexpected)}.")
@@ -49,7 +53,9 @@ def _read_header(archive: zipfile.ZipFile, member: str, name: str):
     with archive.open(member) as fh:
         try:
             version = np.lib.format.read_magic(fh)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            read_header = (
+                np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            )
             shape, _, dtype = read_header(fh)
         except ValueError as exc:
             raise ValueError(f"array {name!r} in the weights file is damaged ({exc}).") from None

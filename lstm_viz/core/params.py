@@ -38,12 +38,16 @@ class _RecurrentParams:
         raw = [np.asarray(getattr(self, n)) for n in PARAM_NAMES]
         dtype = np.result_type(*[a.dtype for a in raw]) if all(a.dtype in FLOAT_DTYPES for a in raw) else None
         for name in PARAM_NAMES:
-            object.__setattr__(self, name, as_float_array(getattr(self, name), name, dtype))
+            # A private read-only copy: params are values, safe to cache and share between sessions.
+            arr = np.array(as_float_array(getattr(self, name), name, dtype))
+            arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
         w_ih = self.weight_ih
         if w_ih.ndim != 2 or w_ih.shape[0] == 0 or w_ih.shape[0] % self.gates or w_ih.shape[1] == 0:
             rows = "4H" if self.gates == 4 else "H"
             raise ValueError(
-                f"weight_ih must have shape ({rows}, D) with H, D >= 1 for a {self.label}, but it has shape {w_ih.shape}."
+                f"weight_ih must have shape ({rows}, D) with H, D >= 1 for a {self.label}, "
+                f"but it has shape {w_ih.shape}."
             )
         hidden, rows = self.hidden_size, self.gates * self.hidden_size
         spell = "4H" if self.gates == 4 else "H"
@@ -92,7 +96,12 @@ class _RecurrentParams:
         rng = np.random.default_rng(seed)
         k = 1.0 / np.sqrt(hidden_size)
         rows = cls.gates * int(hidden_size)
-        shapes = {"weight_ih": (rows, int(input_size)), "weight_hh": (rows, int(hidden_size)), "bias_ih": (rows,), "bias_hh": (rows,)}
+        shapes = {
+            "weight_ih": (rows, int(input_size)),
+            "weight_hh": (rows, int(hidden_size)),
+            "bias_ih": (rows,),
+            "bias_hh": (rows,),
+        }
         arrays = {n: rng.uniform(-k, k, size=s) for n, s in shapes.items()}
         arrays["weight_hh"] *= recurrent_scale
         return arrays
@@ -102,7 +111,9 @@ class _RecurrentParams:
         path = Path(path)
         unknown = set(extra) - set(HEAD_NAMES)
         if unknown:
-            raise ValueError(f"only {', '.join(HEAD_NAMES)} can be saved beside the weights, not {', '.join(sorted(unknown))}.")
+            raise ValueError(
+                f"only {', '.join(HEAD_NAMES)} can be saved beside the weights, not {', '.join(sorted(unknown))}."
+            )
         with open(path, "wb") as fh:
             np.savez(fh, kind=np.array(self.kind), **self.arrays(), **{k: np.asarray(v) for k, v in extra.items()})
         return path
@@ -185,7 +196,9 @@ class LSTMParams(_RecurrentParams):
     label: ClassVar[str] = "LSTM"
 
     @classmethod
-    def init(cls, input_size: int, hidden_size: int, seed: int = 0, recurrent_scale: float = 1.0, forget_bias: float = 0.0):
+    def init(
+        cls, input_size: int, hidden_size: int, seed: int = 0, recurrent_scale: float = 1.0, forget_bias: float = 0.0
+    ):
         """Seeded PyTorch-default init; ``weight_hh *= recurrent_scale``; ``forget_bias`` added to b_f."""
         arrays = cls._uniform(input_size, hidden_size, seed, recurrent_scale)
         if not np.isfinite(forget_bias):
@@ -209,7 +222,14 @@ class RNNParams(_RecurrentParams):
     label: ClassVar[str] = "vanilla RNN"
 
     @classmethod
-    def init(cls, input_size: int, hidden_size: int, seed: int = 0, recurrent_scale: float = 1.0, spectral_radius: float | None = None):
+    def init(
+        cls,
+        input_size: int,
+        hidden_size: int,
+        seed: int = 0,
+        recurrent_scale: float = 1.0,
+        spectral_radius: float | None = None,
+    ):
         """Seeded PyTorch-default init; ``weight_hh *= recurrent_scale``, or rescaled to ``spectral_radius``."""
         params = cls(**cls._uniform(input_size, hidden_size, seed, recurrent_scale))
         return params if spectral_radius is None else params.with_spectral_radius(spectral_radius)

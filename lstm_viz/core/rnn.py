@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from .layout import initial_state, sequence_inputs, state_to_public, to_kernel, to_public, upstream_gradient
+from .layout import (
+    check_trace_matches,
+    initial_state,
+    require_params,
+    sequence_inputs,
+    state_to_public,
+    to_kernel,
+    to_public,
+    upstream_gradient,
+)
 from .params import RNNParams
 from .rnn_kernels import rnn_backward_kernel, rnn_forward_kernel
 from .traces import RNNGrads, RNNTrace
 
 
-def _check_params(params) -> RNNParams:
-    if not isinstance(params, RNNParams):
-        raise ValueError(f"expected RNNParams, got {type(params).__name__}.")
-    return params
-
-
 def _forward(params: RNNParams, x, h0, batched: bool) -> RNNTrace:
-    params = _check_params(params)
+    params = require_params(params, RNNParams)
     xk = sequence_inputs(params, x, batched)
     h0k = initial_state(params, h0, xk.shape[1], batched, "h0")
     a, h = rnn_forward_kernel(xk, params.weight_ih, params.weight_hh, params.bias, h0k)
@@ -37,11 +38,10 @@ def rnn_forward_batch(params: RNNParams, x, h0=None) -> RNNTrace:
 
 
 def _backward(params: RNNParams, x, trace: RNNTrace, dh, batched: bool) -> RNNGrads:
-    params = _check_params(params)
+    params = require_params(params, RNNParams)
     xk = sequence_inputs(params, x, batched)
     steps, batch, _ = xk.shape
-    if trace.h.shape != (*((batch,) if batched else ()), steps, params.hidden_size):
-        raise ValueError(f"the trace (h of shape {trace.h.shape}) does not belong to x of shape {np.shape(x)}.")
+    check_trace_matches(trace, xk, params.hidden_size, batched)
     dhk = upstream_gradient(params, dh, steps, batch, batched)
     h0k = initial_state(params, trace.h0, batch, batched, "h0")
     hk = to_kernel(trace.h, batched, params.dtype)

@@ -1,5 +1,5 @@
 """numba kernels of the vanilla (Elman, tanh) RNN, PyTorch ``nn.RNN`` layout:
-    a_t = W_ih x_t + W_hh h_{t-1} + b,    h_t = tanh(a_t)
+a_t = W_ih x_t + W_hh h_{t-1} + b,    h_t = tanh(a_t)
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
-from .shared_kernels import input_projection, spectral_norm, weight_grads
+from .shared_kernels import add_vec_mat, input_projection, weight_grads
 
 
 @kernel
@@ -17,12 +17,12 @@ def rnn_forward_kernel(x, weight_ih, weight_hh, bias, h0):
     hidden = h0.shape[1]
     a = input_projection(x, weight_ih, bias)
     h = np.empty_like(a)
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
     h_prev = h0
     for t in range(steps):
-        recurrent = np.dot(h_prev, weight_hh.T)
         for b in range(batch):
+            add_vec_mat(a[t, b], h_prev[b], weight_hh_t)
             for j in range(hidden):
-                a[t, b, j] += recurrent[b, j]
                 h[t, b, j] = np.tanh(a[t, b, j])
         h_prev = h[t]
     return a, h
@@ -44,24 +44,29 @@ def rnn_backward_kernel(x, weight_ih, weight_hh, h0, h, dh):
             for j in range(hidden):
                 dh_total[t, b, j] = dh[t, b, j] + dh_next[b, j]
                 da[t, b, j] = dh_total[t, b, j] * (1.0 - h[t, b, j] * h[t, b, j])
-        dh_next = np.dot(da[t], weight_hh)
+        dh_next[:] = 0.0
+        for b in range(batch):
+            add_vec_mat(dh_next[b], da[t, b], weight_hh)
     d_weight_ih, d_weight_hh, d_bias, dx = weight_grads(da, x, h0, h, weight_ih)
     return dh_total, da, dx, dh_next, d_weight_ih, d_weight_hh, d_bias
 
 
 @kernel
-def rnn_jacobian_norms(weight_hh, h):
-    """‖∂h_T/∂h_t‖₂ for every t of one sequence, h: (T, H).
+def rnn_jacobians(weight_hh, h):
+    """∂h_T/∂h_t for every t of one sequence -> (T, H, H); h: (T, H).
 
     ∂h_T/∂h_t = ∏_{s=t+1..T} diag(1 − h_s²) W_hh, accumulated from the end.
     """
     steps, hidden = h.shape
     d_h = np.eye(hidden, dtype=h.dtype)
-    norms = np.empty(steps)
+    jacobians = np.empty((steps, hidden, hidden), dtype=h.dtype)
     for t in range(steps - 1, -1, -1):
-        norms[t] = spectral_norm(d_h)
+        jacobians[t] = d_h
         for k in range(hidden):
             for j in range(hidden):
                 d_h[k, j] *= 1.0 - h[t, j] * h[t, j]
-        d_h = np.dot(d_h, weight_hh)
-    return norms
+        d_prev = np.zeros_like(d_h)
+        for k in range(hidden):
+            add_vec_mat(d_prev[k], d_h[k], weight_hh)
+        d_h = d_prev
+    return jacobians

@@ -6,9 +6,19 @@ leading batch axis, ``(B, T, H)``. Time is always the second-to-last axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
+
+
+class _ReadOnlyArrays:
+    """Freezes every array field, so a trace or gradient can be cached and shared safely."""
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
 
 
 def _shift_in(first: np.ndarray, seq: np.ndarray) -> np.ndarray:
@@ -17,7 +27,7 @@ def _shift_in(first: np.ndarray, seq: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class LSTMTrace:
+class LSTMTrace(_ReadOnlyArrays):
     """The forward pass of an LSTM, step by step (gate order i, f, g, o).
 
     i_t = σ(z_i)   f_t = σ(z_f)   g_t = tanh(z_g)   o_t = σ(z_o)
@@ -72,7 +82,7 @@ class LSTMTrace:
 
 
 @dataclass(frozen=True, eq=False)
-class RNNTrace:
+class RNNTrace(_ReadOnlyArrays):
     """The forward pass of a vanilla RNN: a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, h_t = tanh(a_t)."""
 
     x: np.ndarray  # (T, D)
@@ -95,7 +105,7 @@ class RNNTrace:
 
 
 @dataclass(frozen=True, eq=False)
-class LSTMGrads:
+class LSTMGrads(_ReadOnlyArrays):
     """Backpropagation through time of an LSTM for per-step loss terms ``dh`` = ∂ℓ/∂h_t (direct).
 
     ``dh_total[t]`` = ∂L/∂h_t and ``dc_total[t]`` = ∂L/∂c_t are the *total* gradients, including
@@ -123,7 +133,7 @@ class LSTMGrads:
 
 
 @dataclass(frozen=True, eq=False)
-class RNNGrads:
+class RNNGrads(_ReadOnlyArrays):
     """Backpropagation through time of a vanilla RNN: ∂L/∂h_t = dh[t] + W_hh^T (∂L/∂h_{t+1} ⊙ (1 − h²_{t+1}))."""
 
     dh_total: np.ndarray  # (T, H)

@@ -16,8 +16,7 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
     arr = np.asarray(value)
     if arr.dtype.kind not in "fiub":
         raise ValueError(
-            f"{name} must hold real numbers, but its dtype is {arr.dtype} "
-            f"(use float32 or float64 values)."
+            f"{name} must hold real numbers, but its dtype is {arr.dtype} (use float32 or float64 values)."
         )
     if arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES:
         raise ValueError(f"{name} has dtype {arr.dtype}; use float32 or float64.")

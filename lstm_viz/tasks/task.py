@@ -123,10 +123,10 @@ class Task:
 
         The same (task, batch_size, length, seed) always gives the same batch.
         """
-        batch_size = check_int(batch_size, "batch_size", 1, self.max_batch_size)
+        batch_size = check_int(batch_size, f"batch_size for task {self.name!r}", 1, self.max_batch_size)
         if length is None:
             length = self.default_length
-        length = check_int(length, f"the length T of a {self.title} sequence", self.min_length, self.max_length)
+        length = check_int(length, f"the length T for task {self.name!r}", self.min_length, self.max_length)
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed must be a whole number ≥ 0 (e.g. 0 or 42), got {seed!r}.")
         values = batch_size * length * self.input_size
@@ -157,7 +157,8 @@ def check_int(value, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} must be a whole number, got {value!r}.")
     if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}.")
+        allowed = f"exactly {low}" if low == high else f"between {low} and {high}"
+        raise ValueError(f"{name} must be {allowed}, got {value}.")
     return int(value)
 
 
@@ -177,7 +178,8 @@ def one_hot(codes: np.ndarray, size: int) -> np.ndarray:
     return rows
 
 
-def window_starts(rng: np.random.Generator, batch_size: int, length: int, steps_available: int) -> np.ndarray:
-    """(B,) start offsets of windows of ``length`` steps inside a fixed sequence with
-    ``steps_available`` (input, next value) pairs; every window fits."""
-    return rng.integers(0, steps_available - length, size=batch_size, endpoint=True)
+def window_steps(rng: np.random.Generator, batch_size: int, length: int, sequence_length: int) -> np.ndarray:
+    """(B, T) indices of the input steps of B windows drawn from one fixed sequence of ``sequence_length``
+    items; each window's targets sit one index later, so every window ends by the last item."""
+    starts = rng.integers(0, sequence_length - 1 - length, size=batch_size, endpoint=True)
+    return starts[:, None] + np.arange(length)

@@ -1,0 +1,78 @@
+"""Every unit at one step: one row of bars per quantity (i, f, g, o, c, h), the focused unit highlighted.
+
+Rows share the unit axis, so a unit reads as one column from its gates down to its output. Each row's
+y range is fixed over the whole sequence (gates 0..1, tanh outputs −1..1, c ±max|c|), so stepping
+through time moves the bars, never the axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._data import LSTM_QUANTITIES, RNN_QUANTITIES, check_step, check_unit, is_lstm, quantity, single_sequence, value_range
+from ._layout import UNIT_AXIS, finish, num, title
+from .palette import GATE_NAMES, INK, mix, quantity_color, text_shade
+
+UNFOCUSED_WEIGHT = 0.45  # other units' bars: their colour blended this far from white
+FOCUS_BAND = "rgba(26, 26, 26, 0.07)"
+
+
+def _row(key: str, values: np.ndarray, t: int, focus: int | None) -> go.Bar:
+    """The bars of one quantity at step t: (H,) values, the focused one in full colour and labelled."""
+    color = quantity_color(key)
+    hidden = values.shape[1]
+    at_t = values[t]
+    focused = np.arange(hidden) == focus
+    colors = [color if on or focus is None else mix(color, UNFOCUSED_WEIGHT, base="#FFFFFF") for on in focused]
+    return go.Bar(
+        x=np.arange(hidden),
+        y=at_t,
+        marker={"color": colors, "line": {"color": [INK if on else color for on in focused], "width": 1}},
+        text=[num(v) if on else "" for v, on in zip(at_t, focused, strict=True)],
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"color": text_shade(color)},
+        name=GATE_NAMES.get(key, key),
+        hovertemplate=f"unit %{{x}}: {key} = %{{y:.3f}}<extra>{GATE_NAMES.get(key, key)}</extra>",
+        showlegend=False,
+    )
+
+
+def gate_bars(trace, t: int, focus_unit: int | None = None, quantities=None, *, sample: int = 0) -> go.Figure:
+    """All units at step ``t``: bars of i, f, g, o, c, h (a, h for an RNN trace), one row each.
+
+    trace: ``LSTMTrace`` or ``RNNTrace``, (T, H) arrays (batched: sequence ``sample``).
+    focus_unit: the unit drawn in full colour, with its value written on the bar and a band behind it.
+    """
+    trace = single_sequence(trace, sample)
+    t = check_step(trace, t)
+    if focus_unit is not None:
+        focus_unit = check_unit(trace, focus_unit)
+    keys = tuple(quantities or (LSTM_QUANTITIES if is_lstm(trace) else RNN_QUANTITIES))
+    fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.035)
+    for row, key in enumerate(keys, start=1):
+        values = quantity(trace, key)
+        lo, hi = value_range(key, values)
+        fig.add_trace(_row(key, values, t, focus_unit), row=row, col=1)
+        pad = 0.18 * (hi - lo)  # room for the focused bar's label
+        fig.update_yaxes(
+            range=[lo - (pad if lo < 0 else 0), hi + pad], tickvals=[lo, 0, hi] if lo < 0 else [0, hi],
+            tickformat=".2~f", zeroline=True, zerolinecolor="#9A9A9A", row=row, col=1, fixedrange=True,
+        )  # fmt: skip
+        fig.add_annotation(
+            text=f"<b>{key}</b> {GATE_NAMES.get(key, key)}", xref="paper", x=1.01, xanchor="left",
+            yref=f"y{row if row > 1 else ''} domain", y=0.5, showarrow=False, font={"color": text_shade(quantity_color(key))},
+        )  # fmt: skip
+    if focus_unit is not None:
+        fig.add_vrect(x0=focus_unit - 0.5, x1=focus_unit + 0.5, fillcolor=FOCUS_BAND, line_width=0, layer="below")
+    fig.update_xaxes(title_text=UNIT_AXIS, row=len(keys), col=1)
+    fig.update_xaxes(dtick=1 if trace.hidden_size <= 32 else None, range=[-0.6, trace.hidden_size - 0.4], fixedrange=True)
+    focus = f", unit {focus_unit} highlighted" if focus_unit is not None else ""
+    fig.update_layout(
+        title=title(f"All units at step t = {t}", f"{trace.hidden_size} units{focus}"),
+        bargap=0.25,
+        margin={"r": 130},
+    )
+    return finish(fig)
