@@ -204,6 +204,28 @@ def test_inputs_are_not_modified(rng):
         assert np.array_equal(weights[name], array), name
 
 
+@pytest.mark.parametrize("batched", [False, True])
+def test_trace_is_a_snapshot_not_a_view_of_the_callers_arrays(rng, batched):
+    """A trace is frozen so it can be cached; reusing the input buffers afterwards must not change it."""
+    params, x, h0, c0, _, _ = _problem(rng, 5, 2, 3)
+    if batched:
+        x, h0, c0 = np.stack([x, x]), np.stack([h0, h0]), np.stack([c0, c0])
+    run = lstm_forward_batch if batched else lstm_forward
+    trace = run(params, x, h0, c0)
+    recorded = {name: getattr(trace, name).copy() for name in ("x", "h0", "c0", "h_prev", "c_prev")}
+    for array in (x, h0, c0):
+        array[...] = 7.0
+    for name, before in recorded.items():
+        assert np.array_equal(getattr(trace, name), before), f"trace.{name} changed with the caller's array"
+
+
+def test_batched_forward_leaves_the_callers_arrays_writable(rng):
+    params = LSTMParams(**random_weights(rng, 2, 3, 4))
+    x, h0, c0 = rng.normal(size=(2, 4, 2)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    lstm_forward_batch(params, x, h0, c0)
+    assert x.flags.writeable and h0.flags.writeable and c0.flags.writeable
+
+
 # ----------------------------------------------------------------------------- closed forms
 
 

@@ -147,10 +147,10 @@ def test_head_of_the_wrong_width_is_refused(tmp_path):
 
 def test_rnn_file_loaded_as_lstm_says_which_class_to_use(tmp_path):
     path = RNNParams.init(2, 4).save(tmp_path / "rnn.npz")
-    with pytest.raises(ValueError, match="RNN weights.*RNNParams"):
+    with pytest.raises(ValueError, match=r"RNN weights.*RNNParams"):
         LSTMParams.load(path)
     lstm_path = LSTMParams.init(2, 4).save(tmp_path / "lstm.npz")
-    with pytest.raises(ValueError, match="LSTM weights.*LSTMParams"):
+    with pytest.raises(ValueError, match=r"LSTM weights.*LSTMParams"):
         RNNParams.load(lstm_path)
 
 
@@ -179,7 +179,7 @@ def test_pickled_object_array_is_refused_without_running_it(tmp_path):
     assert UNPICKLED == ["payload ran"]
     UNPICKLED.clear()
 
-    with pytest.raises(ValueError, match="objects|pickle"):
+    with pytest.raises(ValueError, match=r"objects|pickle"):
         LSTMParams.load(path)
     assert UNPICKLED == []
 
@@ -414,3 +414,11 @@ def test_gradient_flow_refuses_a_bad_dh_last(lstm):
         gradient_flow(lstm, np.zeros((4, INPUT)), dh_last=np.ones(2))
     with pytest.raises(ValueError, match="dh_last contains NaN"):
         gradient_flow(lstm, np.zeros((4, INPUT)), dh_last=np.array([1.0, np.nan, 0.0]))
+
+
+def test_trace_of_the_other_model_is_refused(lstm, rnn):
+    x, dh = np.zeros((4, INPUT)), np.zeros((4, HIDDEN))
+    with pytest.raises(ValueError, match="trace"):
+        lstm_backward(lstm, x, rnn_forward(rnn, x), dh)
+    with pytest.raises(ValueError, match="trace"):
+        rnn_backward(rnn, x, lstm_forward(lstm, x), dh)

@@ -99,6 +99,19 @@ def test_float32_params_give_a_float32_trace(rng):
     assert_close(trace.h, rnn_forward(params, x, h0).h, tol=1e-5, name="h float32")
 
 
+@pytest.mark.parametrize("batched", [False, True])
+def test_trace_is_a_snapshot_not_a_view_of_the_callers_arrays(rng, batched):
+    params, x, h0, _ = _problem(rng, 5, 2, 3)
+    if batched:
+        x, h0 = np.stack([x, x]), np.stack([h0, h0])
+    trace = (rnn_forward_batch if batched else rnn_forward)(params, x, h0)
+    recorded = {name: getattr(trace, name).copy() for name in ("x", "h0", "h_prev")}
+    x[...], h0[...] = 7.0, 7.0
+    for name, before in recorded.items():
+        assert np.array_equal(getattr(trace, name), before), f"trace.{name} changed with the caller's array"
+    assert x.flags.writeable and h0.flags.writeable
+
+
 def test_rnn_gradient_with_zero_recurrent_weights_stops_at_the_last_step(rng):
     """W_hh = 0: h_t does not feed h_{t+1}, so a last-step loss has ∂L/∂h_t = 0 for every t < T−1."""
     steps, hidden = 8, 3

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .layout import frozen
 from .lstm import lstm_backward, lstm_forward
 from .lstm_kernels import lstm_jacobians
 from .params import LSTMParams, RNNParams
@@ -76,7 +77,7 @@ def gradient_flow(params, x, h0=None, c0=None, dh_last=None, jacobian: bool = Tr
             grads = lstm_backward(params, trace.x, trace, dh)
             dc_norm = _row_norms(grads.dc_total)
             jac = (
-                _spectral_norms(lstm_jacobians(params.weight_hh, trace.c0, trace.gates, trace.c, trace.tanh_c))
+                _spectral_norms(lstm_jacobians(params.weight_hh, trace.c0, frozen(trace.gates), trace.c, trace.tanh_c))
                 if jacobian
                 else None
             )
@@ -110,9 +111,14 @@ def _last_step_seed(dh_last, hidden: int, dtype) -> np.ndarray:
 
 
 def _row_norms(values: np.ndarray) -> np.ndarray:
-    """‖values[t]‖₂ per row, inf (not an exception) where a row overflowed."""
-    out = np.sqrt(np.sum(values.astype(np.float64) ** 2, axis=-1))
-    out[~np.all(np.isfinite(values), axis=-1)] = np.inf
+    """‖values[t]‖₂ per row, scaled by the row's max so that entries beyond 1e154 don't overflow when
+    squared; inf (not an exception) where a row itself overflowed."""
+    values = values.astype(np.float64)
+    finite = np.all(np.isfinite(values), axis=-1)
+    scale = np.max(np.abs(np.where(np.isfinite(values), values, 0.0)), axis=-1, keepdims=True)
+    scale[scale == 0] = 1.0
+    out = scale[..., 0] * np.sqrt(np.sum((values / scale) ** 2, axis=-1))
+    out[~finite] = np.inf
     return out
 
 

@@ -7,18 +7,28 @@ import numpy as np
 from .validate import as_float_array, check_batch, check_sequence, check_shape, check_state
 
 
+def frozen(array: np.ndarray) -> np.ndarray:
+    """Mark ``array`` (always our own copy or view) read-only and return it.
+
+    Every array a kernel receives is read-only: numba compiles one specialisation per
+    writable/read-only mix, so one consistent flag means one compile per dtype, not five.
+    """
+    array.flags.writeable = False
+    return array
+
+
 def sequence_inputs(params, x, batched: bool) -> np.ndarray:
     """Validate ``x`` ((T, D), or (B, T, D) when ``batched``) and return it time-major, (T, B, D)."""
     if batched:
-        return np.ascontiguousarray(check_batch(x, params.input_size, params.dtype).transpose(1, 0, 2))
-    return check_sequence(x, params.input_size, params.dtype)[:, None, :]
+        return frozen(np.ascontiguousarray(check_batch(x, params.input_size, params.dtype).transpose(1, 0, 2)))
+    return frozen(check_sequence(x, params.input_size, params.dtype)[:, None, :])
 
 
 def initial_state(params, value, batch: int, batched: bool, name: str) -> np.ndarray:
     """Validate an initial state ((H,), or (B, H)/(H,) when batched) and return it as (B, H)."""
     if batched:
-        return check_state(value, params.hidden_size, params.dtype, name, batch=batch)
-    return check_state(value, params.hidden_size, params.dtype, name)[None, :]
+        return frozen(check_state(value, params.hidden_size, params.dtype, name, batch=batch))
+    return frozen(check_state(value, params.hidden_size, params.dtype, name)[None, :])
 
 
 def to_public(array: np.ndarray, batched: bool) -> np.ndarray:
@@ -34,7 +44,7 @@ def state_to_public(array: np.ndarray, batched: bool) -> np.ndarray:
 def to_kernel(array: np.ndarray, batched: bool, dtype) -> np.ndarray:
     """(B, T, ·) or (T, ·) trace arrays -> contiguous (T, B, ·) for the kernels."""
     array = np.asarray(array, dtype=dtype)
-    return np.ascontiguousarray(array.transpose(1, 0, 2) if batched else array[:, None, :])
+    return frozen(np.ascontiguousarray(array.transpose(1, 0, 2) if batched else array[:, None, :]))
 
 
 def upstream_gradient(params, dh, steps: int, batch: int, batched: bool) -> np.ndarray:
@@ -45,10 +55,6 @@ def upstream_gradient(params, dh, steps: int, batch: int, batched: bool) -> np.n
     return to_kernel(arr, batched, params.dtype)
 
 
-def is_batched_trace(trace) -> bool:
-    return trace.h.ndim == 3
-
-
 def require_params(params, cls):
     """Raise unless ``params`` is an instance of ``cls`` (LSTMParams or RNNParams)."""
     if not isinstance(params, cls):
@@ -56,8 +62,13 @@ def require_params(params, cls):
     return params
 
 
-def check_trace_matches(trace, x_kernel: np.ndarray, hidden: int, batched: bool) -> None:
-    """Raise unless ``trace`` was computed from inputs shaped like ``x_kernel`` (T, B, D)."""
+def check_trace_matches(trace, trace_type, x_kernel: np.ndarray, hidden: int, batched: bool) -> None:
+    """Raise unless ``trace`` is a ``trace_type`` computed from inputs shaped like ``x_kernel`` (T, B, D)."""
+    if not isinstance(trace, trace_type):
+        raise ValueError(
+            f"the trace must come from this model's own forward pass (a {trace_type.__name__}), "
+            f"got a {type(trace).__name__}."
+        )
     steps, batch, _ = x_kernel.shape
     expected = (batch, steps, hidden) if batched else (steps, hidden)
     if trace.h.shape != expected:

@@ -53,7 +53,7 @@ def _backward(params: LSTMParams, x, trace: LSTMTrace, dh, dc_last, batched: boo
     params = require_params(params, LSTMParams)
     xk = sequence_inputs(params, x, batched)
     steps, batch, _ = xk.shape
-    check_trace_matches(trace, xk, params.hidden_size, batched)
+    check_trace_matches(trace, LSTMTrace, xk, params.hidden_size, batched)
     dhk = upstream_gradient(params, dh, steps, batch, batched)
     dc_lastk = initial_state(params, dc_last, batch, batched, "dc_last")
     h0k = initial_state(params, trace.h0, batch, batched, "h0")

@@ -27,7 +27,7 @@ def lstm_forward_kernel(x, weight_ih, weight_hh, bias, h0, c0):
     tanh_c = np.empty_like(c)
     h = np.empty_like(c)
     weight_hh_t = np.ascontiguousarray(weight_hh.T)
-    h_prev, c_prev = h0, c0
+    h_prev, c_prev = h0.copy(), c0.copy()  # writable like h[t], c[t], so numba unifies the types
     for t in range(steps):
         for b in range(batch):
             add_vec_mat(z[t, b], h_prev[b], weight_hh_t)

@@ -36,10 +36,12 @@ class _RecurrentParams:
 
     def __post_init__(self):
         raw = [np.asarray(getattr(self, n)) for n in PARAM_NAMES]
-        dtype = np.result_type(*[a.dtype for a in raw]) if all(a.dtype in FLOAT_DTYPES for a in raw) else None
+        floats = [a.dtype for a in raw if a.dtype in FLOAT_DTYPES]
+        # One dtype for all four: the floats' common type (integers join it), float64 when none is float.
+        dtype = np.result_type(*floats) if floats else np.dtype(np.float64)
         for name in PARAM_NAMES:
             # A private read-only copy: params are values, safe to cache and share between sessions.
-            arr = np.array(as_float_array(getattr(self, name), name, dtype))
+            arr = as_float_array(getattr(self, name), name, dtype)
             arr.flags.writeable = False
             object.__setattr__(self, name, arr)
         w_ih = self.weight_ih

@@ -41,7 +41,7 @@ def _backward(params: RNNParams, x, trace: RNNTrace, dh, batched: bool) -> RNNGr
     params = require_params(params, RNNParams)
     xk = sequence_inputs(params, x, batched)
     steps, batch, _ = xk.shape
-    check_trace_matches(trace, xk, params.hidden_size, batched)
+    check_trace_matches(trace, RNNTrace, xk, params.hidden_size, batched)
     dhk = upstream_gradient(params, dh, steps, batch, batched)
     h0k = initial_state(params, trace.h0, batch, batched, "h0")
     hk = to_kernel(trace.h, batched, params.dtype)

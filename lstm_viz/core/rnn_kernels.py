@@ -18,7 +18,7 @@ def rnn_forward_kernel(x, weight_ih, weight_hh, bias, h0):
     a = input_projection(x, weight_ih, bias)
     h = np.empty_like(a)
     weight_hh_t = np.ascontiguousarray(weight_hh.T)
-    h_prev = h0
+    h_prev = h0.copy()  # writable like h[t], so numba unifies the types
     for t in range(steps):
         for b in range(batch):
             add_vec_mat(a[t, b], h_prev[b], weight_hh_t)

@@ -11,7 +11,7 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
     """Return ``value`` as a float32/float64 array, refusing complex, text, object or NaN/inf data.
 
     Integers and booleans are accepted and converted (``dtype`` or float64); a float32 array
-    keeps float32 unless ``dtype`` asks otherwise.
+    keeps float32 unless ``dtype`` asks otherwise. Always a fresh C-contiguous copy.
     """
     arr = np.asarray(value)
     if arr.dtype.kind not in "fiub":
@@ -21,7 +21,7 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
     if arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES:
         raise ValueError(f"{name} has dtype {arr.dtype}; use float32 or float64.")
     target = np.dtype(dtype) if dtype is not None else (arr.dtype if arr.dtype in FLOAT_DTYPES else np.float64)
-    arr = np.ascontiguousarray(arr, dtype=target)
+    arr = np.array(arr, dtype=target, order="C", copy=True)  # our own copy: the caller's array stays theirs
     check_finite(arr, name)
     return arr
 

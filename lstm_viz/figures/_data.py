@@ -53,7 +53,7 @@ def quantity(trace, key: str) -> np.ndarray:
     value = getattr(trace, key, None)
     if not isinstance(value, np.ndarray) or value.shape != trace.h.shape:
         kind = "LSTM" if is_lstm(trace) else "RNN"
-        known = LSTM_QUANTITIES + ("tanh_c", "kept", "written") if is_lstm(trace) else RNN_QUANTITIES
+        known = (*LSTM_QUANTITIES, "tanh_c", "kept", "written") if is_lstm(trace) else RNN_QUANTITIES
         raise ValueError(f"an {kind} trace has no per-unit quantity {key!r}; choose from {', '.join(known)}.")
     return value
 
@@ -63,11 +63,20 @@ def is_gate(key: str) -> bool:
 
 
 def value_range(key: str, values: np.ndarray) -> tuple[float, float]:
-    """The colour/axis range of a quantity: [0, 1] for gates, [-1, 1] for tanh outputs, else ±max|v|."""
+    """The colour/axis range of a quantity: [0, 1] for gates, [-1, 1] for tanh outputs, else a nice ±max|v|."""
     if key in UNIT_INTERVAL_KEYS:
         return 0.0, 1.0
     if key in TANH_BOUNDED_KEYS:
         return -1.0, 1.0
     finite = np.abs(values[np.isfinite(values)])
-    bound = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    bound = nice_ceil(float(finite.max())) if finite.size and finite.max() > 0 else 1.0
     return -bound, bound
+
+
+def nice_ceil(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ ``value`` (> 0): axis bounds people can read."""
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return float(step * power)
+    return float(10 * power)

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .palette import MUTED
-from .theme import apply_theme
+from .theme import LOOKS, apply_theme
 
 DIGITS = 3  # every number a student reads is shown to 3 decimals (hover and labels alike)
 STEP_AXIS = "step t"
@@ -27,13 +27,7 @@ def num(value: float, digits: int = DIGITS) -> str:
     return text.replace("-", MINUS)
 
 
-def sci(value: float) -> str:
-    """A magnitude for log-scale readouts: "3.2e-06", "inf"."""
-    value = float(value)
-    return num(value) if not np.isfinite(value) else f"{value:.2g}".replace("-", MINUS)
-
-
-def title(text: str, subtitle: str | None = None) -> dict:
+def figure_title(text: str, subtitle: str | None = None) -> dict:
     """A layout title (left-aligned by the theme) with an optional one-line subtitle in muted text."""
     out = {"text": f"<b>{text}</b>"}
     if subtitle:
@@ -41,34 +35,14 @@ def title(text: str, subtitle: str | None = None) -> dict:
     return out
 
 
+SUBTITLE_ROOM = 30  # px of top margin a one-line subtitle needs below the title (screen sizes)
+
+
 def finish(fig: go.Figure) -> go.Figure:
-    """Every figure leaves its builder themed for the screen; callers may re-theme it."""
+    """Every figure leaves its builder themed for the screen (room made for a subtitle); callers may re-theme it."""
+    if fig.layout.title.subtitle.text and fig.layout.margin.t is None:
+        fig.update_layout(margin_t=LOOKS["screen"].margin[2] + SUBTITLE_ROOM)
     return apply_theme(fig, "screen")
-
-
-def cursor_shape(x: float, color: str = "#333333") -> dict:
-    """A dashed vertical line at ``x`` spanning the whole plotting height (all subplot rows)."""
-    return {
-        "type": "line",
-        "xref": "x",
-        "yref": "paper",
-        "x0": x,
-        "x1": x,
-        "y0": 0,
-        "y1": 1,
-        "line": {"color": color, "width": 1.5, "dash": "dot"},
-        "layer": "above",
-    }
-
-
-def reference_line(y: float, text: str, color: str = MUTED, dash: str = "dash") -> dict:
-    """Keyword arguments for ``fig.add_hline``: a labelled horizontal reference."""
-    return {
-        "y": y,
-        "line": {"color": color, "width": 1.5, "dash": dash},
-        "annotation": {"text": text, "font": {"color": color}, "bgcolor": "rgba(255,255,255,0.8)"},
-        "annotation_position": "top right",
-    }
 
 
 def x_tick_labels(labels, steps: int, max_ticks: int = 80) -> dict:

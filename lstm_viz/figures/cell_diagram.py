@@ -23,7 +23,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._data import check_step, check_unit, is_lstm, single_sequence
-from ._layout import finish, format_input, num, title
+from ._layout import figure_title, finish, format_input, num
 from .palette import GATE_COLORS, GATE_NAMES, INK, MUTED, mix, text_color_on, text_shade
 
 WIDTH, HEIGHT = 16.0, 8.45
@@ -175,7 +175,9 @@ def _wires(s: _Step) -> tuple[list, list]:
         _line([(TANH_OUT[0], CELL_Y), (TANH_OUT[0], TANH_OUT[1] + NODE_R)], c_col, _flow_width(s.c), arrow=True),
         _line([(TANH_OUT[0], TANH_OUT[1] - NODE_R), (MUL_O[0], MUL_O[1] + NODE_R)], h_col, _flow_width(s.tanh_c), True),
         _line([(MUL_O[0], MUL_O[1] - NODE_R), (MUL_O[0], H_Y), (15.85, H_Y)], h_col, _flow_width(s.h), arrow=True),
-        _line([(MUL_IG[0], MUL_IG[1] + NODE_R), (ADD[0], ADD[1] - NODE_R)], GATE_COLORS["i"], _flow_width(s.written), True),
+        _line(
+            [(MUL_IG[0], MUL_IG[1] + NODE_R), (ADD[0], ADD[1] - NODE_R)], GATE_COLORS["i"], _flow_width(s.written), True
+        ),
         _line([(0.15, H_Y), (MERGE_X, H_Y)], h_col, _flow_width(s.h_prev)),
         _line([(MERGE_X, H_Y), (MERGE_X, BUS_Y), (GATE_X["o"], BUS_Y)], bus, 3.0),
         _line([(MERGE_X, 0.5), (MERGE_X, H_Y)], GATE_COLORS["x"], 3.0),
@@ -188,11 +190,15 @@ def _wires(s: _Step) -> tuple[list, list]:
         if key == "f":
             segments.append(_line([top, (x, MUL_F[1] - NODE_R)], GATE_COLORS[key], width, arrow=True))
         elif key == "i":
-            segments.append(_line([top, (x, MUL_IG[1]), (MUL_IG[0] - NODE_R, MUL_IG[1])], GATE_COLORS[key], width, True))
+            segments.append(
+                _line([top, (x, MUL_IG[1]), (MUL_IG[0] - NODE_R, MUL_IG[1])], GATE_COLORS[key], width, True)
+            )
         elif key == "g":
             segments.append(_line([top, (x, MUL_IG[1] - NODE_R)], GATE_COLORS[key], width, arrow=True))
         else:
-            segments.append(_line([(x + BLOCK_W / 2, GATE_Y), (MUL_O[0] - NODE_R, GATE_Y)], GATE_COLORS[key], width, True))
+            segments.append(
+                _line([(x + BLOCK_W / 2, GATE_Y), (MUL_O[0] - NODE_R, GATE_Y)], GATE_COLORS[key], width, True)
+            )
     shapes = [shape for part, _ in segments for shape in part]
     arrows = [arrow for _, part in segments for arrow in part]
     return shapes, arrows
@@ -235,13 +241,21 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
     wire_shapes, arrows = _wires(s)
     blocks = [_gate_block(k, getattr(s, k)) for k in GATE_X]
     nodes = [_node(MUL_F, "×"), _node(ADD, "+"), _node(MUL_IG, "×"), _node(MUL_O, "×"), _node(TANH_OUT, "tanh", 1.0)]
-    names = [_label(GATE_X[k], BUS_Y - 0.4, GATE_WORDS[k], color=text_shade(GATE_COLORS[k]), size=LABEL_SIZE - 1)
-             for k in GATE_X]
+    names = [
+        _label(GATE_X[k], BUS_Y - 0.4, GATE_WORDS[k], color=text_shade(GATE_COLORS[k]), size=LABEL_SIZE - 1)
+        for k in GATE_X
+    ]
     fig = go.Figure(_hover_points(s, t, unit, x_text))
     fig.update_layout(
         shapes=[body, *wire_shapes, *(b for b, _ in blocks), *(n for n, _ in nodes)],
-        annotations=[*arrows, *(lab for _, labels in blocks for lab in labels), *(lab for _, lab in nodes), *_flow_labels(s, x_text), *names],
-        title=title(f"LSTM cell at step t = {t}, unit {unit}"),
+        annotations=[
+            *arrows,
+            *(lab for _, labels in blocks for lab in labels),
+            *(lab for _, lab in nodes),
+            *_flow_labels(s, x_text),
+            *names,
+        ],
+        title=figure_title(f"LSTM cell at step t = {t}, unit {unit}"),
         xaxis={"range": [0, WIDTH], "visible": False, "fixedrange": True},
         yaxis={"range": [0, HEIGHT], "visible": False, "fixedrange": True, "scaleanchor": "x", "scaleratio": 1},
         margin={"l": 8, "r": 8, "t": 48, "b": 8},

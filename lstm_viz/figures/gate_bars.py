@@ -11,8 +11,17 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ._data import LSTM_QUANTITIES, RNN_QUANTITIES, check_step, check_unit, is_lstm, quantity, single_sequence, value_range
-from ._layout import UNIT_AXIS, finish, num, title
+from ._data import (
+    LSTM_QUANTITIES,
+    RNN_QUANTITIES,
+    check_step,
+    check_unit,
+    is_lstm,
+    quantity,
+    single_sequence,
+    value_range,
+)
+from ._layout import UNIT_AXIS, figure_title, finish, num
 from .palette import GATE_NAMES, INK, mix, quantity_color, text_shade
 
 UNFOCUSED_WEIGHT = 0.45  # other units' bars: their colour blended this far from white
@@ -63,15 +72,18 @@ def gate_bars(trace, t: int, focus_unit: int | None = None, quantities=None, *, 
         )  # fmt: skip
         fig.add_annotation(
             text=f"<b>{key}</b> {GATE_NAMES.get(key, key)}", xref="paper", x=1.01, xanchor="left",
-            yref=f"y{row if row > 1 else ''} domain", y=0.5, showarrow=False, font={"color": text_shade(quantity_color(key))},
+            yref=f"y{row if row > 1 else ''} domain", y=0.5, showarrow=False,
+            font={"color": text_shade(quantity_color(key))},
         )  # fmt: skip
     if focus_unit is not None:
         fig.add_vrect(x0=focus_unit - 0.5, x1=focus_unit + 0.5, fillcolor=FOCUS_BAND, line_width=0, layer="below")
     fig.update_xaxes(title_text=UNIT_AXIS, row=len(keys), col=1)
-    fig.update_xaxes(dtick=1 if trace.hidden_size <= 32 else None, range=[-0.6, trace.hidden_size - 0.4], fixedrange=True)
+    fig.update_xaxes(
+        dtick=1 if trace.hidden_size <= 32 else None, range=[-0.6, trace.hidden_size - 0.4], fixedrange=True
+    )
     focus = f", unit {focus_unit} highlighted" if focus_unit is not None else ""
     fig.update_layout(
-        title=title(f"All units at step t = {t}", f"{trace.hidden_size} units{focus}"),
+        title=figure_title(f"All units at step t = {t}", f"{trace.hidden_size} units{focus}"),
         bargap=0.25,
         margin={"r": 130},
     )

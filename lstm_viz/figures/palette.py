@@ -1,6 +1,7 @@
 """One colour per quantity, everywhere: the Okabe–Ito palette (safe for the common colour-vision deficiencies).
 
-Gates get the four most distinct hues; the cell state, the conveyor belt of the LSTM, gets the blue that
+Gates get four distinct hues, chosen so that the three drawn together as lines (f, i, o) are the most
+distinct (vermillion, bluish green, reddish purple); the cell state, the conveyor belt of the LSTM, gets the blue that
 also marks the LSTM as a model, and the vanilla RNN gets vermillion (the classic CVD-safe blue/vermillion
 pair). Model colours only ever appear in model-comparison figures, never next to gate colours.
 
@@ -27,12 +28,12 @@ OKABE_ITO = {
 GATE_COLORS = {
     "i": OKABE_ITO["bluish_green"],  # input gate: how much is written
     "f": OKABE_ITO["vermillion"],  # forget gate: how much is kept
-    "g": OKABE_ITO["reddish_purple"],  # candidate: what would be written
-    "o": OKABE_ITO["orange"],  # output gate: how much is shown
+    "g": OKABE_ITO["orange"],  # candidate: what would be written
+    "o": OKABE_ITO["reddish_purple"],  # output gate: how much is shown
     "c": OKABE_ITO["blue"],  # cell state: the conveyor belt
     "h": OKABE_ITO["sky_blue"],  # hidden state: what the cell shows
     "x": "#6E6E6E",  # input: neutral grey
-    "a": OKABE_ITO["reddish_purple"],  # vanilla RNN pre-activation (plays the role of g)
+    "a": OKABE_ITO["orange"],  # vanilla RNN pre-activation (plays the role of g)
     "lstm": OKABE_ITO["blue"],
     "rnn": OKABE_ITO["vermillion"],
 }
@@ -99,7 +100,7 @@ def hex_to_rgb(color: str) -> np.ndarray:
 
 
 def rgb_to_hex(rgb) -> str:
-    r, g, b = (int(round(float(np.clip(v, 0, 255)))) for v in rgb)
+    r, g, b = (round(float(np.clip(v, 0, 255))) for v in rgb)
     return f"#{r:02X}{g:02X}{b:02X}"
 
 
@@ -145,6 +146,9 @@ def gate_scale(key: str) -> list:
 GATE_SCALE = sequential_scale("#3B5B92")  # a neutral slate blue, for gates shown without their own hue
 
 
+EXTRA_COLORS = tuple(OKABE_ITO[k] for k in ("bluish_green", "reddish_purple", "orange", "sky_blue", "black"))
+
+
 def model_color(label: str, fallback_index: int = 0) -> str:
     """The model colour for a label such as "LSTM (H=8)" or "RNN"; other labels cycle through Okabe–Ito."""
     low = label.lower()
@@ -152,8 +156,22 @@ def model_color(label: str, fallback_index: int = 0) -> str:
         return GATE_COLORS["lstm"]
     if "rnn" in low:
         return GATE_COLORS["rnn"]
-    cycle = [OKABE_ITO[k] for k in ("bluish_green", "reddish_purple", "orange", "sky_blue", "black")]
-    return cycle[fallback_index % len(cycle)]
+    return EXTRA_COLORS[fallback_index % len(EXTRA_COLORS)]
+
+
+def distinct_colors(preferred: list[str]) -> list[str]:
+    """``preferred`` colours in order, each one already taken replaced by the next free Okabe–Ito hue.
+
+    So {"LSTM", "RNN", "RNN ρ=3"} are blue, vermillion and bluish green: a model keeps its colour and a
+    second curve of the same model is still told apart.
+    """
+    out: list[str] = []
+    spare = iter(c for _ in range(len(preferred) + 1) for c in EXTRA_COLORS)
+    for color in preferred:
+        while color in out:
+            color = next(spare)
+        out.append(color)
+    return out
 
 
 def quantity_color(key: str) -> str:

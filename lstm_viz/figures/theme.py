@@ -1,8 +1,9 @@
 """Three looks for every figure: ``screen`` (the app), ``presentation`` (a projector), ``print`` (PDF/PNG export).
 
 Every figure is built in ``screen`` sizes; :func:`apply_theme` rescales *all* its text (titles, ticks,
-legends, annotations, colourbars, sliders) by the ratio of base font sizes, so switching back and forth
-never compounds. ``print`` is meant for export at 1280×720 px: its smallest text is 19 px ≈ 14 pt.
+legends, annotations, colourbars, sliders), its margins and any explicit height by the ratio of base
+font sizes, so switching back and forth never compounds. ``print`` is meant for export at 1280×720 px:
+its smallest text is 19 px ≈ 14 pt.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def apply_theme(fig: go.Figure, mode: str = "screen") -> go.Figure:
     _scale_text(fig, scale)
     left, right, top, bottom = look.margin
     margin = fig.layout.margin
+    if fig.layout.height is not None:  # a figure sized to its content (text lines) grows with its text
+        fig.layout.height = round(fig.layout.height * scale)
     fig.update_layout(
         template=TEMPLATE,
         font={"size": look.base, "family": FONT_FAMILY, "color": INK},
@@ -93,14 +96,23 @@ def apply_theme(fig: go.Figure, mode: str = "screen") -> go.Figure:
         },
         meta={**(fig.layout.meta if isinstance(fig.layout.meta, dict) else {}), META_KEY: mode},
     )
+    _show_controls(fig, visible=mode != "print", scale=scale)
     axis = {**AXIS_STYLE, "tickfont": {"size": look.tick}, "title": {"font": {"size": look.base}}}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
     return fig
 
 
+def _show_controls(fig: go.Figure, visible: bool, scale: float) -> None:
+    """Play buttons and step sliders: spaced for the new font size, and hidden on paper (they cannot be pressed)."""
+    for control in (*fig.layout.updatemenus, *fig.layout.sliders):
+        control.visible = visible
+        if control.pad.t is not None:
+            control.pad.t = round(control.pad.t * scale)
+
+
 def _rescaled(value, scale: float, default: int) -> int:
-    return default if value is None else int(round(value * scale))
+    return default if value is None else round(value * scale)
 
 
 def _scale_font(font, scale: float) -> None:

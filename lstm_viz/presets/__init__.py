@@ -1,9 +1,9 @@
 """Hand-set models a teacher can read aloud: each a :class:`Preset` with weights, a story and inputs.
 
-    from lstm_viz.presets import get_preset
-    latch = get_preset("latch")
-    trace = latch.run()               # LSTMTrace on latch.inputs
-    longer = latch.with_length(500)   # the same weights on a 500-step sequence
+>>> from lstm_viz.presets import get_preset
+>>> latch = get_preset("latch")
+>>> trace = latch.run()  # the LSTMTrace on latch.inputs
+>>> longer = latch.with_length(500)  # the same weights on a 500-step sequence
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ PARAMS = one_unit_lstm(
 
 STORY = (
     "Each step shows one symbol, a or b. The input gate opens only on a (the a line's weight of +20 "
-    "lifts its bias from −10 to +10), and the candidate g has no input weights at all: its bias is "
+    "lifts it from −10 to +10), and the candidate g has no input weights at all: its bias is "
     "set so that g = tanh(bias) = 0.1 at every step. So every a adds 0.1 to the cell and every b adds "
     "nothing. The forget gate stays open (f ≈ 0.99995), so nothing already counted is lost: after the "
     "sequence the cell holds 0.1 × (number of a's), within 1 % — seven a's give c ≈ 0.7. Now look at "

@@ -53,16 +53,18 @@ class Preset:
         object.__setattr__(self, "inputs", inputs)
         object.__setattr__(self, "input_labels", tuple(self.input_labels))
         object.__setattr__(self, "x_labels", tuple(self.x_labels))
-        steps, hidden = inputs.shape[0], self.params.hidden_size
         if inputs.ndim != 2 or inputs.shape[1] != self.params.input_size or len(self.input_labels) != inputs.shape[1]:
             raise ValueError(
                 f"preset {self.name!r}: inputs {inputs.shape} and {len(self.input_labels)} input labels do not fit "
                 f"weights reading D = {self.params.input_size} inputs."
             )
+        steps, hidden = inputs.shape[0], self.params.hidden_size
         if len(self.x_labels) != steps:
             raise ValueError(f"preset {self.name!r}: {len(self.x_labels)} step labels for {steps} steps.")
         if not 0 <= self.focus_unit < hidden or not 0 <= self.focus_step < steps:
-            raise ValueError(f"preset {self.name!r}: focus unit {self.focus_unit} / step {self.focus_step} out of range.")
+            raise ValueError(
+                f"preset {self.name!r}: focus unit {self.focus_unit} or step {self.focus_step} out of range."
+            )
 
     @classmethod
     def build(cls, *, make_episode: EpisodeMaker, length: int, seed: int = 0, **fields) -> Preset:
@@ -73,7 +75,7 @@ class Preset:
 
     @property
     def model(self) -> str:
-        """"lstm" or "rnn"."""
+        """The model kind, "lstm" or "rnn"."""
         return self.params.kind
 
     @property
@@ -100,5 +102,7 @@ class Preset:
 def check_length(length, minimum: int, name: str) -> int:
     """``length`` as an int in [minimum, MAX_LENGTH], or a ValueError naming the preset."""
     if isinstance(length, bool) or not isinstance(length, int | np.integer) or not minimum <= length <= MAX_LENGTH:
-        raise ValueError(f"the {name} preset needs a whole-number length from {minimum} to {MAX_LENGTH}, got {length!r}.")
+        raise ValueError(
+            f"the {name} preset needs a whole-number length from {minimum} to {MAX_LENGTH}, not {length!r}."
+        )
     return int(length)

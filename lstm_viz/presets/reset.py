@@ -23,7 +23,7 @@ PARAMS = one_unit_lstm(
 
 STORY = (
     "This is the counter with one more wire: a third symbol, reset, has a weight of −20 into the forget "
-    "gate, pulling its bias from +10 down to −10. On an ordinary step f ≈ 0.99995 and the count is kept; "
+    "gate, pulling its pre-activation from +10 down to −10. On an ordinary step f ≈ 0.99995 and the count is kept; "
     "on the reset step f ≈ 0.00005, so f·c, the part of the old cell that survives, is practically zero. "
     "Reset is not an a, so the input gate stays shut and nothing new is written either: the cell drops "
     "to 0 in a single step and then starts counting the a's again from scratch. Forgetting is not a leak "

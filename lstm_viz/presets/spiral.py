@@ -1,8 +1,8 @@
 """Vanishing and exploding RNNs: two tanh units whose W_hh turns the state and scales it by ρ.
 
 W_hh = ρ · R(30°) has both eigenvalues ρ·e^{±i·30°} and both singular values ρ, so its spectral
-radius and its largest stretch are the same number: ‖∂h_T/∂h_t‖ ≤ ρ^(T−t) exactly, with equality
-while the state is small enough for tanh to be a straight line.
+radius and its largest stretch are the same number: ‖∂h_T/∂h_t‖ ≤ ρ^(T−t), with near-equality
+while the state is small enough for tanh to be a straight line (tanh′ ≈ 1).
 """
 
 from __future__ import annotations

@@ -26,7 +26,9 @@ class GateWiring:
     weights: Mapping[str, float] = field(default_factory=dict)
 
 
-def one_unit_lstm(channels: tuple[str, ...], *, i: GateWiring, f: GateWiring, g: GateWiring, o: GateWiring) -> LSTMParams:
+def one_unit_lstm(
+    channels: tuple[str, ...], *, i: GateWiring, f: GateWiring, g: GateWiring, o: GateWiring
+) -> LSTMParams:
     """LSTMParams with H = 1 and D = len(channels), built from the four gates (order i, f, g, o).
 
     weight_hh is zero: the unit never reads its own h, so the cell alone carries the memory and
@@ -37,7 +39,9 @@ def one_unit_lstm(channels: tuple[str, ...], *, i: GateWiring, f: GateWiring, g:
     for row, gate in enumerate((i, f, g, o)):
         unknown = set(gate.weights) - set(channels)
         if unknown:
-            raise ValueError(f"gate {'ifgo'[row]} is wired to unknown channels {sorted(unknown)}; the channels are {channels}.")
+            raise ValueError(
+                f"gate {'ifgo'[row]} is wired to unknown channels {sorted(unknown)}; channels: {channels}."
+            )
         bias_ih[row] = gate.bias
         for channel, weight in gate.weights.items():
             weight_ih[row, channels.index(channel)] = weight

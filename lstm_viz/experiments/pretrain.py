@@ -1,0 +1,176 @@
+"""Regenerate the shipped weights ``assets/pretrained/<task>_<model>.npz`` from fixed recipes and seeds.
+
+Every run is a fixed number of steps (or an early stop at a target loss), never a time budget, so the
+same recipe on the same software gives bit-identical arrays; ``check`` proves it against the files.
+(The ``.npz`` bytes themselves differ between runs: the zip records a write time; the arrays do not.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..core import HEAD_NAMES, PARAM_NAMES
+from ..pretrained import PARAMS_CLASSES, PRETRAINED_DIR, RECORD_FILE, pretrained_path
+from ..tasks import TASKS
+from ..training import TrainConfig, evaluate, held_out_batch, train
+
+MODELS = ("lstm", "rnn")
+TEST_SEQUENCES = 1000
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one task is trained for shipping: the LSTM and the RNN get the same recipe."""
+
+    length: int | None = None  # None: the task's default T
+    hidden_size: int = 32  # small files: H ≤ 32
+    steps: int = 3000
+    batch_size: int = 32
+    lr: float = 1e-2
+    target_loss: float | None = None
+    seed: int = 0
+
+    def config(self, model: str) -> TrainConfig:
+        return TrainConfig(
+            model=model,
+            hidden_size=self.hidden_size,
+            steps=self.steps,
+            batch_size=self.batch_size,
+            length=self.length,
+            lr=self.lr,
+            target_loss=self.target_loss,
+            seed=self.seed,
+        )
+
+
+RECIPES = {
+    "adding": Recipe(length=50, steps=3000, target_loss=0.001),
+    "recall": Recipe(steps=2000, target_loss=0.01),
+    "temporal_order": Recipe(steps=3000, target_loss=0.01),
+    "sine": Recipe(steps=1500, target_loss=0.004),
+    "text": Recipe(steps=1500, target_loss=0.02),
+    "custom": Recipe(steps=1500, batch_size=1, target_loss=1e-3),
+}
+DEFAULT_RECIPE = Recipe()
+
+
+def recipe_for(task_name: str) -> Recipe:
+    return RECIPES.get(task_name, DEFAULT_RECIPE)
+
+
+def arrays_digest(params, head: dict) -> str:
+    """SHA-256 over the names, dtypes, shapes and bytes of the six arrays: equal digests, equal weights."""
+    digest = hashlib.sha256()
+    arrays = {**params.arrays(), **head}
+    for name in (*PARAM_NAMES, *HEAD_NAMES):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def train_one(task_name: str, model: str):
+    """Train ``model`` on ``task_name`` by its recipe: (result, record)."""
+    task = TASKS[task_name]
+    recipe = recipe_for(task_name)
+    if recipe.batch_size > task.max_batch_size:
+        recipe = replace(recipe, batch_size=task.max_batch_size)
+    result = train(task, recipe.config(model))
+    test = evaluate(result.params, result.head, held_out_batch(task, min(TEST_SEQUENCES, task.max_batch_size),
+                                                           result.length, recipe.seed))  # fmt: skip
+    record = {
+        "task": result.task,
+        "model": model,
+        "file": pretrained_path(task_name, model).name,
+        "T": result.length,
+        "H": recipe.hidden_size,
+        "seed": recipe.seed,
+        "batch_size": recipe.batch_size,
+        "lr": recipe.lr,
+        "clip": result.config.clip,
+        "forget_bias": result.config.forget_bias if model == "lstm" else None,
+        "steps": recipe.steps,
+        "target_loss": recipe.target_loss,
+        "steps_run": result.steps_run,
+        "stopped": result.stopped,
+        "final_loss": result.final_loss,
+        "test_loss": test.loss,
+        "test_mse": test.mse,
+        "test_accuracy": test.accuracy,
+        "test_sequences": min(TEST_SEQUENCES, task.max_batch_size),
+        "wall_time_s": round(result.wall_time, 1),
+        "arrays_sha256": arrays_digest(result.params, result.head),
+    }
+    return result, record
+
+
+def pretrain(directory: Path = PRETRAINED_DIR, tasks=None, models=MODELS, log=print) -> list[dict]:
+    """Train and write every (task, model) file plus ``training.json`` and ``README.md``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    records = []
+    for task_name in tasks or TASKS:
+        for model in models:
+            result, record = train_one(task_name, model)
+            result.params.save(pretrained_path(task_name, model, directory), **result.head)
+            records.append(record)
+            log(_one_line(record))
+    (directory / RECORD_FILE).write_text(json.dumps({"weights": records}, indent=2) + "\n", encoding="utf-8")
+    (directory / "README.md").write_text(readme(records), encoding="utf-8")
+    return records
+
+
+def check(directory: Path = PRETRAINED_DIR, tasks=None, models=MODELS, log=print) -> bool:
+    """Retrain each recipe and compare with the shipped arrays bit for bit; True when all match."""
+    same = True
+    for task_name in tasks or TASKS:
+        for model in models:
+            _, record = train_one(task_name, model)
+            shipped = PARAMS_CLASSES[model].load_with_head(pretrained_path(task_name, model, directory).read_bytes())
+            match = arrays_digest(*shipped) == record["arrays_sha256"]
+            same &= match
+            log(f"{'identical' if match else 'DIFFERENT'}  {task_name}_{model}.npz")
+    return same
+
+
+def readme(records: list[dict]) -> str:
+    lines = [
+        "# Pretrained weights",
+        "",
+        "Generated by `python -m lstm_viz.experiments pretrain` (do not edit by hand); "
+        "`python -m lstm_viz.experiments pretrain --check` retrains and compares the arrays bit for bit.",
+        "",
+        "Each `<task>_<model>.npz` holds the recurrent weights under their PyTorch names (`weight_ih`, "
+        "`weight_hh`, `bias_ih`, `bias_hh`) and the linear readout `head_weight (O, H)`, `head_bias (O,)`, "
+        "applied to h_t on the scored steps (for the adding problem: to h_T, target = the plain sum of the two "
+        "marked values). Load with `lstm_viz.pretrained.load_pretrained(task, model)`. Training: Adam on full "
+        "BPTT, a fresh seeded minibatch per step, gradient-norm clipping; the full record is `training.json`. "
+        "Each task was trained with its default options and T.",
+        "",
+        "| file | T | H | seed | steps run (max) | stopped | final train loss | test (held-out) |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+    ]
+    for r in records:
+        lines.append(
+            f"| `{r['file']}` | {r['T']} | {r['H']} | {r['seed']} | {r['steps_run']} ({r['steps']}) | {r['stopped']} "
+            f"| {r['final_loss']:.4g} | {_test_score(r)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _test_score(record: dict) -> str:
+    if record["test_accuracy"] is not None:
+        return f"accuracy {100 * record['test_accuracy']:.1f}% (loss {record['test_loss']:.3g})"
+    return f"MSE {record['test_mse']:.4g}"
+
+
+def _one_line(record: dict) -> str:
+    return (
+        f"{record['file']:<24} T={record['T']:<4} steps={record['steps_run']:<5} {record['stopped']:<7} "
+        f"loss={record['final_loss']:.4g}  test: {_test_score(record)}  ({record['wall_time_s']} s)"
+    )

@@ -1,0 +1,135 @@
+"""Every figure of a scenario, built the way the app's views build them, with no Streamlit: the lecture pack,
+the CLI and a notebook get the same pictures as the screen.
+
+    lesson = build_lesson(scenario)
+    figures = lesson_figures(lesson, scenario)          # {"cell-diagram": Figure, "gate-bars-lstm": ..., ...}
+
+Names are file stems, in the app's tab order. Each figure is themed for ``mode`` ("print": white,
+slide-legible at 1280×720) and, with ``caption=True``, says under its title which scenario it shows.
+The training view is not included: training is run live in the app, not part of a scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+
+from ..figures import (
+    apply_theme,
+    cell_diagram,
+    connectivity_bars,
+    conveyor_belt,
+    gate_bars,
+    gate_heatmaps,
+    gradient_flow_figure,
+    lstm_equations,
+    rnn_equations,
+    text_heat,
+)
+from ..figures.palette import GATE_NAMES
+from ..scenario import Scenario
+from ..ui.lesson import MODEL_LABELS, Lesson
+from .analyses import MODELS, LessonAnalyses, analyse
+from .prepare import stamp_caption
+
+GATE_KEYS = ("i", "f", "o")  # quantities in [0, 1]: coloured on a one-hue scale; the rest are signed
+ANIMATED = "conveyor-belt"  # the figure the lecture pack also exports as a GIF and a self-playing page
+
+
+def shown_models(scenario: Scenario) -> tuple[str, ...]:
+    """The networks the cell views show: ("lstm",), ("rnn",) or both (comparison views always show both)."""
+    return MODELS if scenario.model == "both" else (scenario.model,)
+
+
+def focus(scenario: Scenario, lesson: Lesson, model: str) -> tuple[int, int]:
+    """(step t, unit) the scenario points at, within this lesson's T and this model's H."""
+    return min(scenario.step, lesson.steps - 1), min(scenario.unit, lesson.hidden_size(model) - 1)
+
+
+def scenario_caption(scenario: Scenario, lesson: Lesson, models: tuple[str, ...] | None = None) -> str:
+    """One line saying what a figure shows: "Latch · LSTM: hand-set (latch preset) · T = 120, H = 1 · unit 0"."""
+    models = models or shown_models(scenario)
+    parts = [lesson.title]
+    parts += [f"{MODEL_LABELS[m]}: {lesson.sources[m]}" for m in models]
+    parts.append(f"T = {lesson.steps}, H = {lesson.hidden_size(models[0])}")
+    if scenario.weights != "preset":
+        parts.append(f"sequence seed {scenario.seed}")
+    if scenario.forget_bias != 0.0:
+        parts.append(f"forget bias {scenario.forget_bias:+g}")
+    if scenario.recurrent_scale != 1.0:
+        parts.append(f"W_hh × {scenario.recurrent_scale:g}")
+    return " · ".join(parts)
+
+
+def lesson_figures(lesson: Lesson, scenario: Scenario, mode: str | None = "print", caption: bool = True,
+                   analyses: LessonAnalyses | None = None) -> dict[str, go.Figure]:  # fmt: skip
+    """All figures of ``scenario`` (resolved into ``lesson`` by ``build_lesson``), name -> Figure.
+
+    The conveyor belt keeps its animation frames (export it with ``animation_gif`` / ``animation_html``)
+    and shows the whole sequence; every other figure shows step ``scenario.step`` and unit ``scenario.unit``.
+    ``analyses`` (gradients, connectivity) are computed when not given.
+    """
+    analyses = analyses or analyse(lesson)
+    figures = {}
+    for name, (models, build) in _builders(lesson, scenario, analyses).items():
+        fig = build()
+        if mode is not None:
+            apply_theme(fig, mode)
+        if caption:
+            stamp_caption(fig, scenario_caption(scenario, lesson, models))
+        figures[name] = fig
+    return figures
+
+
+def _builders(lesson: Lesson, s: Scenario, analyses: LessonAnalyses) -> dict[str, tuple[tuple, Callable]]:
+    """name -> (models the figure shows, a function making it), in the app's tab order."""
+    models = shown_models(s)
+    out: dict[str, tuple[tuple, Callable]] = {}
+    if "lstm" in models:
+        t, unit = focus(s, lesson, "lstm")
+        out["cell-diagram"] = (("lstm",), lambda: cell_diagram(lesson.lstm_trace, t, unit, x_label=lesson.x_labels[t]))
+    for m in models:
+        t, unit = focus(s, lesson, m)
+        out[f"gate-bars-{m}"] = ((m,), lambda m=m, t=t, unit=unit: gate_bars(lesson.trace(m), t, focus_unit=unit))
+    if "lstm" in models:
+        _, unit = focus(s, lesson, "lstm")
+        out[ANIMATED] = (("lstm",), lambda: conveyor_belt(lesson.lstm_trace, unit, t=None, animate=True,
+                                                          x_labels=lesson.x_labels))  # fmt: skip
+    for m in models:
+        t, _ = focus(s, lesson, m)
+        out[f"heatmaps-{m}"] = ((m,), lambda m=m, t=t: gate_heatmaps(lesson.trace(m), t=t))
+    out["gradient-flow"] = (MODELS, lambda: gradient_flow_figure({MODEL_LABELS[m]: analyses.flows[m] for m in MODELS}))
+    out["text-heat"] = ((models[0],), lambda: _text_heat(lesson, s, models[0]))
+    out["connectivity"] = (MODELS, lambda: connectivity_bars(
+        {MODEL_LABELS[m]: analyses.connectivity[m].norm for m in MODELS}, labels=_characters(lesson)))  # fmt: skip
+    return out
+
+
+def colour_by(scenario: Scenario, model: str) -> str:
+    """The quantity the text is coloured by: the scenario's choice, or h for a vanilla RNN (it has only h)."""
+    return scenario.colour_by if model == "lstm" else "h"
+
+
+def _characters(lesson: Lesson):
+    return lesson.chars if lesson.chars is not None else lesson.x_labels
+
+
+def _text_heat(lesson: Lesson, s: Scenario, model: str) -> go.Figure:
+    _, unit = focus(s, lesson, model)
+    key = colour_by(s, model)
+    values = getattr(lesson.trace(model), key)[:, unit]
+    title = f"{MODEL_LABELS[model]} unit {unit}: {GATE_NAMES[key]} {key} after each input"
+    return text_heat(_characters(lesson), values, title=title, scale="gate" if key in GATE_KEYS else "signed",
+                     value_name=key)  # fmt: skip
+
+
+def lesson_equations(lesson: Lesson, scenario: Scenario) -> str:
+    """The live-equations view as Markdown: each shown model's equations at step t, unit, numbers substituted."""
+    blocks = []
+    for m in shown_models(scenario):
+        t, unit = focus(scenario, lesson, m)
+        make = lstm_equations if m == "lstm" else rnn_equations
+        lines = make(lesson.params(m), lesson.trace(m), t, unit)
+        blocks.append(f"## {MODEL_LABELS[m]}, unit {unit}, step t = {t}\n\n" + "\n\n".join(f"$$\n{line}\n$$" for line in lines))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,324 @@
+"""The lecture pack: every figure of a scenario (SVG, PNG, PDF, HTML), the conveyor-belt animation (GIF and a
+self-playing page), the data (CSV, .npz) and a README saying how to regenerate any of it.
+
+    files = lecture_pack_files(scenario)            # {"README.md": b"...", "figures/cell-diagram.png": ..., ...}
+    lecture_pack_zip(scenario)                      # the same, as one .zip (bytes): the app's one-click button
+    write_lecture_pack(scenario, "out/")            # the same, written into a directory (the CLI)
+
+All static images of one pack come from one browser session (one :class:`StaticRenderer`).
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .. import __version__
+from ..scenario import Scenario
+from ..ui.lesson import MODEL_LABELS, Lesson, build_lesson
+from .analyses import analyse
+from .animation import GIF_MAX_FRAMES, animation_gif
+from .data import lesson_csvs, lesson_npz
+from .files import check_writable_dir, write_atomic, write_tree
+from .html import PLOTLY_JS_NAME, animation_html, figure_html, plotly_js_bytes, safe_filename
+from .lesson_figures import ANIMATED, lesson_equations, lesson_figures, shown_models
+from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_figure
+from .static import (
+    PNG_SCALE,
+    StaticExportUnavailable,
+    StaticRenderer,
+    png_scale,
+    shared_renderer,
+    static_export_available,
+)
+
+FIGURE_FORMATS = ("svg", "png", "pdf", "html")
+STATIC_FORMATS = ("svg", "png", "pdf")
+APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app by default
+COMPRESSED = (".png", ".gif", ".npz", ".pdf")  # stored as they are in the zip: deflating them again gains nothing
+
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    """What goes into a pack. formats: figure formats; scale: PNG scale (2 → 2560×1440); gif_frames: GIF length."""
+
+    formats: tuple[str, ...] = FIGURE_FORMATS
+    scale: float = PNG_SCALE
+    width: int = EXPORT_WIDTH
+    height: int = EXPORT_HEIGHT
+    gif_frames: int = GIF_MAX_FRAMES
+    require_static: bool = True  # False: without a browser, leave the static files out (and say so) instead of failing
+
+    def __post_init__(self):
+        object.__setattr__(self, "formats", parse_formats(self.formats))
+        object.__setattr__(self, "scale", png_scale(self.scale))
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """"svg,png" or ["svg", "png"] -> ("svg", "png") in canonical order; ValueError naming a bad one."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    items = [str(item).strip().lower() for item in items if str(item).strip()]
+    unknown = [item for item in items if item not in FIGURE_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; choose from: {', '.join(FIGURE_FORMATS)}.")
+    if not items:
+        raise ValueError(f"give at least one format from: {', '.join(FIGURE_FORMATS)}.")
+    return tuple(f for f in FIGURE_FORMATS if f in items)
+
+
+def pack_name(scenario: Scenario, lesson: Lesson) -> str:
+    """A file-name-safe name for the pack: "lstm-viz-latch-lstm-T120"."""
+    source = scenario.preset if scenario.weights == "preset" else f"{scenario.task}-{scenario.weights}"
+    return safe_filename(f"lstm-viz-{source}-{scenario.model}-T{lesson.steps}")
+
+
+def scenario_query(scenario: Scenario) -> str:
+    """The URL query string of the scenario ("model=lstm&weights=preset&..."), as the app reads it."""
+    return urlencode(scenario.to_query())
+
+
+def cli_command(scenario: Scenario, formats: tuple[str, ...], weights_file: str | None = None) -> str:
+    """The shell command that regenerates the pack."""
+    parts = ["python", "-m", "lstm_viz", "export", "--scenario", scenario_query(scenario), "--out", "lecture-pack",
+             "--formats", ",".join(formats)]  # fmt: skip
+    if weights_file:
+        parts += ["--weights", weights_file]
+    return shlex.join(parts)
+
+
+class _Steps:
+    """Counts the pack's steps for a progress callback."""
+
+    def __init__(self, total: int, progress: Progress | None):
+        self.done, self.total, self.progress = 0, total, progress
+
+    def __call__(self, label: str) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total, label)
+
+
+def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, options: PackOptions | None = None,
+                       renderer: StaticRenderer | None = None, progress: Progress | None = None) -> dict[str, bytes]:  # fmt: skip
+    """Every file of the pack, ``{relative path: bytes}``, README.md first.
+
+    lesson: the scenario's lesson when already built (the app's cached one; required for uploaded weights);
+    renderer: the browser session for static files (default: the shared one); progress(done, total, label).
+    Raises StaticExportUnavailable when static formats are asked for, no browser exists and
+    ``options.require_static`` is set.
+    """
+    options = options or PackOptions()
+    static_formats = [f for f in options.formats if f in STATIC_FORMATS]
+    available, reason = static_export_available()
+    if static_formats and not available and options.require_static:
+        raise StaticExportUnavailable(reason)
+    use_static = available
+    skipped = [] if available else [*static_formats, "gif"]
+
+    lesson = lesson or build_lesson(scenario)
+    animated = "lstm" in shown_models(scenario)
+    steps = _Steps(3 + len(_figure_names(scenario)) + 2 * animated + 1, progress)
+    analyses = analyse(lesson)
+    steps("lesson computed")
+    figures = lesson_figures(lesson, scenario, mode="print", analyses=analyses)
+    steps("figures built")
+    renderer = renderer or (shared_renderer() if use_static else None)
+
+    files: dict[str, bytes] = {}
+    for name, fig in figures.items():
+        files.update(_figure_files(name, fig, options, renderer if use_static else None))
+        steps(f"figure {name}")
+    if "html" in options.formats:
+        files[f"figures/{PLOTLY_JS_NAME}"] = plotly_js_bytes()
+    if animated:
+        belt = figures[ANIMATED]
+        if use_static:
+            files[f"animation/{ANIMATED}.gif"] = animation_gif(belt, mode=None, width=options.width,
+                                                               height=options.height, max_frames=options.gif_frames,
+                                                               renderer=renderer)  # fmt: skip
+        steps("animation GIF")
+        files[f"animation/{ANIMATED}.html"] = animation_html(belt, mode=None, filename=ANIMATED)
+        steps("animation page")
+    files["equations.md"] = lesson_equations(lesson, scenario).encode("utf-8")
+    files.update({f"data/{name}": data for name, data in lesson_csvs(lesson, analyses).items()})
+    files["data/lesson.npz"] = lesson_npz(lesson, scenario, analyses)
+    weights_file = _uploaded_weights(lesson, files)
+    files["scenario.json"] = (scenario.to_json() + "\n").encode("utf-8")
+    readme = pack_readme(scenario, lesson, files, options.formats, skipped, reason, weights_file)
+    steps("data written")
+    return {"README.md": readme.encode("utf-8"), **files}
+
+
+def _figure_names(scenario: Scenario) -> list[str]:
+    """How many figures the pack has (for the progress total), without building them."""
+    models = shown_models(scenario)
+    names = ["cell-diagram"] if "lstm" in models else []
+    names += [f"gate-bars-{m}" for m in models] + ([ANIMATED] if "lstm" in models else [])
+    names += [f"heatmaps-{m}" for m in models] + ["gradient-flow", "text-heat", "connectivity"]
+    return names
+
+
+def _figure_files(name: str, fig, options: PackOptions, renderer: StaticRenderer | None) -> dict[str, bytes]:
+    out = {}
+    static = [f for f in options.formats if f in STATIC_FORMATS]
+    if renderer is not None and static:
+        picture = static_figure(fig, mode=None)
+        jobs = [(picture, fmt) for fmt in static]
+        images = renderer.render_many(jobs, width=options.width, height=options.height, scale=options.scale)
+        out.update({f"figures/{name}.{fmt}": image for fmt, image in zip(static, images, strict=True)})
+    if "html" in options.formats:
+        out[f"figures/{name}.html"] = figure_html(fig, mode=None, filename=name, plotly_js="directory")
+    return out
+
+
+def _uploaded_weights(lesson: Lesson, files: dict[str, bytes]) -> str | None:
+    """Put uploaded weights into the pack (``weights/uploaded-lstm.npz``) so the scenario can be regenerated."""
+    for model in ("lstm", "rnn"):
+        if lesson.sources.get(model) == "uploaded .npz":
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "weights.npz"
+                head = lesson.head if model == "lstm" and lesson.head else {}
+                lesson.params(model).save(path, **head)
+                name = f"weights/uploaded-{model}.npz"
+                files[name] = path.read_bytes()
+                return name
+    return None
+
+
+def lecture_pack_zip(scenario: Scenario, **kwargs) -> bytes:
+    """The lecture pack as one .zip (bytes), every file under a folder named after the scenario."""
+    files = lecture_pack_files(scenario, **kwargs)
+    folder = pack_name(scenario, kwargs.get("lesson") or build_lesson(scenario)) if "lesson" not in kwargs else None
+    return zip_bytes(files, folder or pack_name(scenario, kwargs["lesson"]))
+
+
+def zip_bytes(files: dict[str, bytes], folder: str) -> bytes:
+    """``files`` as a zip, under ``folder/``; already-compressed formats are stored, text is deflated."""
+    out = io.BytesIO()
+    stamp = time.localtime()[:6]
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def write_lecture_pack(scenario: Scenario, out: str | Path, *, as_zip: bool = False, **kwargs) -> list[Path]:
+    """Build the pack and write it under ``out`` (files, or one ``<name>.zip`` with ``as_zip``); returns the paths.
+
+    ``out`` is checked (created if missing) before any work; files appear only when complete.
+    """
+    out = check_writable_dir(out)
+    lesson = kwargs.pop("lesson", None) or build_lesson(scenario)
+    files = lecture_pack_files(scenario, lesson=lesson, **kwargs)
+    if as_zip:
+        name = pack_name(scenario, lesson)
+        return [write_atomic(out / f"{name}.zip", zip_bytes(files, name))]
+    return write_tree(out, files)
+
+
+# --- README ---------------------------------------------------------------------------------------------
+FILE_NOTES = {
+    ".svg": "vector image (slides, LaTeX, Inkscape)",
+    ".png": "image",
+    ".pdf": "one-page PDF",
+    ".html": "interactive page (hover, zoom); keep plotly.min.js beside it",
+    ".gif": "animated GIF",
+    ".csv": "table",
+    ".npz": "NumPy archive",
+    ".json": "the scenario",
+    ".md": "text",
+    ".js": "plotly.js, used by the HTML pages (works offline)",
+}
+
+
+def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], formats, skipped, reason: str,
+                weights_file: str | None) -> str:  # fmt: skip
+    """The pack's README.md: what scenario this is, how to regenerate it, what every file is."""
+    s = scenario
+    models = shown_models(s)
+    source = f"preset **{s.preset}** (hand-set weights and their own input sequence)" if s.weights == "preset" else (
+        f"task **{s.task}**, weights **{s.weights}**")  # fmt: skip
+    rows = [
+        ("model shown", " and ".join(MODEL_LABELS[m] for m in models) + f" (`model={s.model}`)"),
+        ("lesson", f"{lesson.title}: {source}"),
+        ("weights", "; ".join(f"{MODEL_LABELS[m]}: {lesson.sources[m]}" for m in ("lstm", "rnn"))),
+        ("sequence", f"T = {lesson.steps} steps" + ("" if s.weights == "preset" else f", sequence seed {s.seed}")
+         + (f", typed text {s.text!r}" if s.text else "")),
+        ("hidden size", f"H = {lesson.hidden_size('lstm')}" + ("" if s.weights != "random" else f", weight seed {s.weight_seed}")),
+        ("knobs", f"forget-gate bias {s.forget_bias:+g} (added to b_f); recurrent scale × {s.recurrent_scale:g} (multiplies W_hh)"),
+        ("focus", f"step t = {s.step}, unit {s.unit}; text coloured by {s.colour_by}"),
+    ]  # fmt: skip
+    lines = [
+        f"# Lecture pack: {lesson.title}",
+        "",
+        f"Made by lstm_viz {__version__} on {time.strftime('%Y-%m-%d %H:%M')}. Every file here is computed from the "
+        "scenario below, so any figure can be regenerated exactly.",
+        "",
+        "## Scenario",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in rows),
+        "",
+        lesson.story,
+        "",
+        "## Regenerate",
+        "",
+        "The whole pack, from a shell in the lstm_viz repository:",
+        "",
+        "```bash",
+        cli_command(s, formats, weights_file),
+        "```",
+        "",
+        f"The same scenario in the app (`streamlit run app.py`): {APP_URL}?{scenario_query(s)}",
+        "",
+        "In Python (a notebook):",
+        "",
+        "```python",
+        "from lstm_viz.scenario import Scenario",
+        "from lstm_viz.ui.lesson import build_lesson",
+        "from lstm_viz.export import lesson_figures",
+        "",
+        f"scenario = Scenario.parse({scenario_query(s)!r})",
+        "figures = lesson_figures(build_lesson(scenario), scenario)   # name -> plotly Figure",
+        "```",
+        "",
+        "`scenario.json` holds the same scenario as JSON (`--scenario \"$(cat scenario.json)\"` works too).",
+    ]
+    if weights_file:
+        lines += ["", f"This scenario uses uploaded weights: they are in `{weights_file}`; upload that file in the "
+                  "app, or pass it to the command above with `--weights`."]  # fmt: skip
+    if skipped:
+        lines += ["", f"**Not included: {', '.join(skipped).upper()}.** {reason}"]
+    lines += ["", "## Files", "", *(f"- `{name}`: {_describe(name)}" for name in ("README.md", *files)), ""]
+    lines += ["## The data", "", _data_doc(), ""]
+    return "\n".join(lines)
+
+
+def _describe(name: str) -> str:
+    if name == "README.md":
+        return "this file"
+    if name == "equations.md":
+        return "the live equations at step t, numbers substituted (LaTeX in Markdown)"
+    if name.startswith("animation/") and name.endswith(".html"):
+        return "the conveyor belt, playing as soon as it opens (standalone, works offline)"
+    suffix = Path(name).suffix
+    return FILE_NOTES.get(suffix, "file")
+
+
+def _data_doc() -> str:
+    from . import data
+
+    return data.__doc__.split("\n", 1)[1].strip()

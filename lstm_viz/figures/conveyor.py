@@ -1,0 +1,178 @@
+"""The cell state as a conveyor belt: what each step keeps, what it writes, and what the cell shows.
+
+Top row, one unit over time:  c_t = f_t·c_{t−1} (kept, an area from 0) + i_t·g_t (written, the band on top),
+c_t as a thick line on top, h_t = o_t·tanh(c_t) dashed.  Bottom row: the gates f_t, i_t, o_t in [0, 1].
+
+The animation reveals the sequence step by step. Every trace holds the whole sequence once; a frame
+moves only a translucent "curtain" over the steps not yet reached and a cursor at step t, so a
+2000-step sequence costs a few numbers per frame instead of a copy of the data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._animation import frame_steps, play_controls
+from ._data import check_step, check_unit, is_lstm, single_sequence
+from ._layout import STEP_AXIS, figure_title, finish, num, visible_char, x_tick_labels
+from .palette import GATE_COLORS, GATE_SYMBOLS, INK, mix
+
+CURTAIN = "rgba(255, 255, 255, 0.86)"  # the future stays faintly visible through it
+AREA_WEIGHT = 0.55  # areas are lighter than the lines drawn over them
+ROW_HEIGHTS = (0.68, 0.32)
+MARKERS_UP_TO = 80  # steps: short sequences get a dot per step on c_t, so each step reads as one value
+THIN_LINES_FROM = 300  # steps: beyond this, lines are drawn thinner so they do not merge into a band
+
+
+def _series(trace, unit: int) -> dict[str, np.ndarray]:
+    """(T,) copies of everything the figure shows for one unit."""
+    keys = ("kept", "written", "c", "h", "f", "i", "o")
+    return {k: np.array(getattr(trace, k)[:, unit], dtype=float) for k in keys}
+
+
+def _belt_range(s: dict) -> tuple[float, float]:
+    """A fixed y range holding the kept area, c (the top of the written band) and h, with a margin."""
+    values = np.concatenate([s["kept"], s["c"], s["h"], [0.0]])
+    values = values[np.isfinite(values)]
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.08 * max(hi - lo, 1e-9)
+    return lo - pad, hi + pad
+
+
+def _data_traces(s: dict, labels) -> list[tuple[go.Scatter, int]]:
+    """The whole sequence, drawn once: (trace, row) pairs.
+
+    kept is the area between 0 and f·c_{t−1}; written is the band from there to c_t (= kept + written).
+    Areas are Scatter fills, not Bars: plotly.js drops bar traces when a frame is animated with
+    redraw=False.
+    """
+    steps = len(s["c"])
+    text = [visible_char(str(c)) for c in labels] if labels is not None else None
+    where = "step %{x} %{text}" if labels is not None else "step %{x}"
+    width = 2.0 if steps <= THIN_LINES_FROM else 1.0
+
+    def line(key, name, row, **style):
+        return go.Scatter(
+            x0=0, dx=1, y=s[key], name=name, mode="lines", text=text,
+            hovertemplate=f"{where}: {key} = %{{y:.3f}}<extra></extra>", **style,
+        ), row  # fmt: skip
+
+    kept = go.Scatter(
+        x0=0, dx=1, y=s["kept"], name="kept  f·c<sub>t−1</sub>", mode="lines", fill="tozeroy", text=text,
+        fillcolor=mix(GATE_COLORS["f"], AREA_WEIGHT, "#FFFFFF"), line={"color": GATE_COLORS["f"], "width": 0.8},
+        hovertemplate=f"{where}: kept f·c = %{{y:.3f}}<extra></extra>",
+    )  # fmt: skip
+    written = go.Scatter(
+        x0=0, dx=1, y=s["c"], name="written  i·g", mode="lines", fill="tonexty", text=text, customdata=s["written"],
+        fillcolor=mix(GATE_COLORS["i"], AREA_WEIGHT, "#FFFFFF"), line={"width": 0},
+        hovertemplate=f"{where}: written i·g = %{{customdata:.3f}}<extra></extra>",
+    )  # fmt: skip
+    c_line = line("c", "cell state c<sub>t</sub>", 1, line={"color": GATE_COLORS["c"], "width": width + 1})
+    if steps <= MARKERS_UP_TO:
+        c_line[0].update(mode="lines+markers", marker_size=5)
+    h_line = line("h", "hidden h<sub>t</sub> = o·tanh(c)", 1,
+                  line={"color": GATE_COLORS["h"], "width": width + 0.5, "dash": "dash"})  # fmt: skip
+    gates = [
+        line(k, f"gate {GATE_SYMBOLS[k]}", 2, line={"color": GATE_COLORS[k], "width": width}, showlegend=False)
+        for k in ("f", "i", "o")
+    ]
+    return [(kept, 1), (written, 1), c_line, h_line, *gates]
+
+
+def _curtain(step: int, steps: int, y_range) -> dict:
+    """A white, translucent rectangle over the steps after ``step`` (none after the last)."""
+    left = step + 0.5
+    right = max(left, steps - 0.5)
+    lo, hi = y_range
+    return {"x": [left, right, right, left, left], "y": [lo, lo, hi, hi, lo]}
+
+
+def _cursor(step: int, y_range) -> dict:
+    """A vertical line at ``step`` across the row."""
+    return {"x": [step, step], "y": list(y_range)}
+
+
+def _markers(step: int, s: dict, keys) -> dict:
+    """Dots on the lines at ``step``, labelled with their values; the highest label sits above its dot and
+    the lowest below, so labels of nearby values do not print over each other."""
+    values = [s[k][step] for k in keys]
+    order = np.argsort(values, kind="stable")
+    where = ["middle right"] * len(keys)
+    where[order[-1]], where[order[0]] = "top right", "bottom right"
+    return {
+        "x": [step] * len(keys),
+        "y": values,
+        "text": [f"{k} = {num(v)}" for k, v in zip(keys, values, strict=True)],
+        "textposition": where,
+    }
+
+
+def _overlay_traces(step: int, s: dict, steps: int, ranges) -> list[tuple[go.Scatter, int]]:
+    """The parts that move: curtain, cursor line and labelled dots, per row (drawn over the data)."""
+    out = []
+    for row, keys in ((1, ("c", "h")), (2, ("f", "i", "o"))):
+        out.append((go.Scatter(**_curtain(step, steps, ranges[row - 1]), fill="toself", fillcolor=CURTAIN,
+                               mode="none", hoverinfo="skip", showlegend=False, name="not yet"), row))  # fmt: skip
+        out.append((go.Scatter(**_cursor(step, ranges[row - 1]), mode="lines", hoverinfo="skip",
+                               line={"color": INK, "width": 1.5, "dash": "dot"}, showlegend=False), row))  # fmt: skip
+        colors = [GATE_COLORS[k] for k in keys]
+        out.append((go.Scatter(**_markers(step, s, keys), mode="markers+text",
+                               marker={"color": colors, "size": 10, "line": {"color": "#FFFFFF", "width": 1.5}},
+                               textfont={"color": INK, "size": 12}, hoverinfo="skip", showlegend=False,
+                               cliponaxis=False), row))  # fmt: skip
+    return out
+
+
+def _frame(step: int, s: dict, steps: int, ranges, first_overlay: int) -> go.Frame:
+    """Only the overlay's coordinates change from frame to frame."""
+    data = []
+    for row, keys in ((1, ("c", "h")), (2, ("f", "i", "o"))):
+        data += [_curtain(step, steps, ranges[row - 1]), _cursor(step, ranges[row - 1]), _markers(step, s, keys)]
+    overlay = list(range(first_overlay, first_overlay + len(data)))
+    return go.Frame(name=str(step), data=data, traces=overlay)
+
+
+def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = True, x_labels=None, *,
+                  sample: int = 0) -> go.Figure:  # fmt: skip
+    """The cell state of ``unit`` over time: kept + written = c_t, h_t, and the gates f, i, o below.
+
+    trace: ``LSTMTrace`` with (T, H) arrays (batched: sequence ``sample``).
+    t: the step the static figure shows (curtain after it; the slider's frame for t is active);
+       None shows the whole sequence. animate: add frames, ▶/❚❚ buttons and a step slider.
+    x_labels: (T,) strings shown under the steps and on hover (characters, "0.42 ✚marker", ...).
+    """
+    if not is_lstm(trace):
+        raise ValueError("conveyor_belt shows an LSTM's cell state; it needs an LSTMTrace.")
+    trace = single_sequence(trace, sample)
+    unit = check_unit(trace, unit)
+    steps = trace.steps
+    shown = steps - 1 if t is None else check_step(trace, t)
+    ticks = x_tick_labels(x_labels, steps)
+    s = _series(trace, unit)
+    ranges = (_belt_range(s), (-0.04, 1.12))
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=list(ROW_HEIGHTS), vertical_spacing=0.06)
+    parts = _data_traces(s, x_labels) + _overlay_traces(shown, s, steps, ranges)
+    for item, row in parts:
+        fig.add_trace(item, row=row, col=1)
+    fig.update_xaxes(range=[-0.5, steps - 0.5], **ticks)
+    fig.update_xaxes(title_text=STEP_AXIS, row=2, col=1)
+    fig.update_yaxes(range=list(ranges[0]), title_text="value in the cell", row=1, col=1, zeroline=True)
+    fig.update_yaxes(range=list(ranges[1]), title_text="gate", tickvals=[0, 0.5, 1], row=2, col=1)
+    fig.update_layout(
+        title=figure_title(f"The cell state as a conveyor belt, unit {unit}",
+                    "c<sub>t</sub> = kept f·c<sub>t−1</sub> + written i·g  ·  h<sub>t</sub> = o·tanh(c<sub>t</sub>)"),
+        hovermode="x",
+        legend={"orientation": "h", "traceorder": "normal", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+    )  # fmt: skip
+    if animate:
+        chosen = frame_steps(steps, t)
+        first_overlay = len(parts) - 6
+        fig.frames = [_frame(int(k), s, steps, ranges, first_overlay) for k in chosen]
+        labels = [f"{k}" + (f"  {visible_char(str(x_labels[k]))}" if x_labels is not None else "") for k in chosen]
+        active = int(np.searchsorted(chosen, shown))
+        play_from = active if t is not None and active < len(chosen) - 1 else 0
+        fig.update_layout(**play_controls([str(k) for k in chosen], labels, active, play_from))
+    return finish(fig)

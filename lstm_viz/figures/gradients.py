@@ -1,0 +1,171 @@
+"""How far back a last-step loss reaches: ‖∂L/∂h_t‖ against the lag, log scale, one line per model.
+
+A vanilla RNN's gradient is a product of lag Jacobians, so it is a straight line on a log axis whose
+slope is the per-step factor ρ; the LSTM's cell path multiplies by f_t ≈ 1 instead and stays flat.
+Values that overflowed (inf/NaN) or underflowed (exactly 0) cannot be drawn on a log axis: they are
+shown as markers along the top/bottom edge with a shaded region and a note, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ._layout import figure_title, finish
+from .palette import GATE_COLORS, distinct_colors, model_color, text_shade
+
+NEGLIGIBLE = 1e-6  # "the gradient is gone": a millionth of its size at the loss
+SHADE_OPACITY = 0.09
+
+
+def format_rate(rate: float) -> str:
+    """ρ with as many decimals as its distance from 1 needs: 0.62, 0.95, 0.998, 0.9995, 1.30."""
+    if not np.isfinite(rate):
+        return "n/a"
+    gap = abs(1.0 - rate)
+    decimals = 2 if gap == 0 else int(np.clip(np.ceil(-np.log10(gap)), 2, 6))
+    return f"{rate:.{decimals}f}"
+
+
+def _model_name(flow) -> str:
+    return "LSTM" if flow.model == "lstm" else "RNN"
+
+
+def decay_readout(flow) -> str:
+    """One line for the UI: "RNN: gradient × 0.62 per step: 1e-6 after 29 steps" (from the fitted rate)."""
+    name, rate = _model_name(flow), flow.decay_rate()
+    overflow = _first_bad_lag(flow)
+    tail = f"; {overflow_phrase(overflow)}" if overflow is not None else ""
+    if not np.isfinite(rate):
+        return f"{name}: too few finite, nonzero gradient values to fit a rate{tail}"
+    per_step = f"{name}: gradient × {format_rate(rate)} per step"
+    if rate < 1:
+        steps = np.log(NEGLIGIBLE) / np.log(rate)
+        reach = f"1e-6 after {steps:,.0f} steps" if steps < 1e7 else "no visible decay"
+    elif rate > 1:
+        reach = f"grows to 1e6 after {np.log(1 / NEGLIGIBLE) / np.log(rate):,.0f} steps"
+    else:
+        reach = "neither grows nor decays"
+    return f"{per_step}: {reach}{tail}"
+
+
+def overflow_phrase(first_bad_lag: int) -> str:
+    """ "overflow beyond lag 41": the last lag still finite is the one before the first overflowed one."""
+    return "overflow at every lag" if first_bad_lag <= 0 else f"overflow beyond lag {first_bad_lag - 1}"
+
+
+def _first_bad_lag(flow) -> int | None:
+    """The smallest lag whose gradient overflowed (the latest step t with non-finite values)."""
+    return None if flow.overflow_step is None else int(flow.lag[flow.overflow_step])
+
+
+def _drawable(values: np.ndarray) -> np.ndarray:
+    """Finite positive values, NaN (a gap on the log axis) elsewhere: a copy, the flow is not touched."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def _y_range(flows) -> tuple[float, float]:
+    """log10 bounds holding every drawable norm, widened to whole decades."""
+    drawable = [_drawable(getattr(f, q)) for f in flows for q in ("dh_norm", "dc_norm") if getattr(f, q) is not None]
+    values = np.concatenate(drawable) if drawable else np.array([])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return -1.0, 1.0
+    lo, hi = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    return float(lo), float(max(hi, lo + 1))
+
+
+def _edge_markers(flow, label: str, color: str, y_range) -> list[go.Scatter]:
+    """Markers for lags that a log axis cannot show: ▲ at the top for inf/NaN, ▼ at the bottom for 0."""
+    out = []
+    values = np.asarray(flow.dh_norm, dtype=float)
+    for bad, y, symbol, what in (
+        (~np.isfinite(values), 10 ** y_range[1], "triangle-up", "overflow (inf/NaN)"),
+        (np.isfinite(values) & (values <= 0), 10 ** y_range[0], "triangle-down", "underflow (exactly 0)"),
+    ):
+        if bad.any():
+            out.append(go.Scatter(
+                x=flow.lag[bad], y=np.full(int(bad.sum()), y), mode="markers", name=f"{label}: {what}",
+                marker={"symbol": symbol, "size": 9, "color": color, "line": {"color": "#FFFFFF", "width": 1}},
+                hovertemplate=f"lag %{{x}}: ‖∂L/∂h‖ = {what}<extra>{label}</extra>", cliponaxis=False,
+            ))  # fmt: skip
+    return out
+
+
+def _norm_traces(flow, label: str, color: str) -> list[go.Scatter]:
+    rate = format_rate(flow.decay_rate())
+    out = [go.Scatter(
+        x=flow.lag, y=_drawable(flow.dh_norm), mode="lines", name=f"{label}  ‖∂L/∂h<sub>t</sub>‖  × {rate}/step",
+        line={"color": color, "width": 3}, hovertemplate=f"lag %{{x}}: ‖∂L/∂h‖ = %{{y:.3e}}<extra>{label}</extra>",
+    )]  # fmt: skip
+    if flow.dc_norm is not None:
+        c_rate = format_rate(flow.decay_rate("dc_norm"))
+        out.append(go.Scatter(
+            x=flow.lag, y=_drawable(flow.dc_norm), mode="lines", name=f"{label}  ‖∂L/∂c<sub>t</sub>‖  × {c_rate}/step",
+            line={"color": color, "width": 2, "dash": "dash"},
+            hovertemplate=f"lag %{{x}}: ‖∂L/∂c‖ = %{{y:.3e}}<extra>{label}</extra>",
+        ))  # fmt: skip
+    return out
+
+
+def _colors(flows: dict) -> dict[str, str]:
+    """Model colours (LSTM blue, RNN vermillion); a second flow of the same model gets the next free hue."""
+    preferred = [GATE_COLORS.get(flow.model, model_color(label)) for label, flow in flows.items()]
+    return dict(zip(flows, distinct_colors(preferred), strict=True))
+
+
+def gradient_flow_figure(flows, title: str | None = None) -> go.Figure:
+    """‖∂L/∂h_t‖ (solid) and, for LSTMs, ‖∂L/∂c_t‖ (dashed) against the lag, log y, one colour per model.
+
+    flows: mapping label -> ``lstm_viz.core.GradientFlow`` (e.g. {"LSTM": f1, "RNN": f2}), or a single flow.
+    The legend gives each curve's fitted per-step factor ρ (``flow.decay_rate()``).
+    """
+    if not isinstance(flows, dict):
+        flows = {_model_name(flows): flows}
+    if not flows:
+        raise ValueError("gradient_flow_figure needs at least one GradientFlow.")
+    colors = _colors(flows)
+    y_range = _y_range(flows.values())
+    fig = go.Figure()
+    for label, flow in flows.items():
+        for item in _norm_traces(flow, label, colors[label]):
+            fig.add_trace(item)
+    for label, flow in flows.items():
+        for item in _edge_markers(flow, label, colors[label], y_range):
+            fig.add_trace(item)
+        _mark_overflow(fig, flow, label, colors[label])
+    max_lag = max(int(f.lag.max()) for f in flows.values())
+    fig.update_xaxes(title_text="lag T − 1 − t (steps between h<sub>t</sub> and the loss)", range=[-0.5, max_lag + 0.5])
+    fig.update_yaxes(type="log", range=[y_range[0] - 0.15, y_range[1] + 0.15], exponentformat="power",
+                     title_text="‖∂L/∂h<sub>t</sub>‖ (log scale)")  # fmt: skip
+    fig.update_layout(
+        title=figure_title(
+            title or "How far back the gradient reaches",
+            "loss L at the last step; on a log axis each line's slope is its per-step factor ×ρ",
+        ),
+        legend={
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.02,
+            "yanchor": "bottom",
+            "bordercolor": "#D0D0D0",
+            "borderwidth": 1,
+        },
+        hovermode="closest",
+    )
+    return finish(fig)
+
+
+def _mark_overflow(fig: go.Figure, flow, label: str, color: str) -> None:
+    """Shade the lags beyond the first overflow and say so in words."""
+    first = _first_bad_lag(flow)
+    if first is None:
+        return
+    fig.add_vrect(x0=first - 0.5, x1=int(flow.lag.max()) + 0.5, fillcolor=color, opacity=SHADE_OPACITY, line_width=0,
+                  layer="below")  # fmt: skip
+    fig.add_annotation(
+        x=first - 0.5, xanchor="left", y=0.95, yref="paper", yanchor="top", showarrow=False, xshift=4,
+        text=f"<b>{label}: {overflow_phrase(first)}</b>  (▲ = ∞, off a log axis)",
+        font={"color": text_shade(color)}, bgcolor="rgba(255,255,255,0.85)",
+    )  # fmt: skip

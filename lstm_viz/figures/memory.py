@@ -1,0 +1,140 @@
+"""What a unit remembers, read along the text: Karpathy-style coloured characters, and how strongly each
+input still reaches the last output (‖∂y_T/∂x_t‖) for an LSTM and a vanilla RNN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._data import nice_ceil
+from ._layout import STEP_AXIS, figure_title, finish, num, visible_char, x_tick_labels
+from .palette import GATE_NAMES, GATE_SCALE, SIGNED_SCALE, distinct_colors, gate_scale, model_color
+from .theme import MONO_FAMILY
+
+LINE_WIDTH = 60  # characters per line, as in Karpathy's cell visualisations
+LINE_PX = 26  # height of one line of text (screen); the figure grows with the text
+TEXT_MARGIN_PX = 170  # title, subtitle, colourbar and margins around the lines (screen sizes)
+
+
+def _grid(values: np.ndarray, width: int) -> np.ndarray:
+    """(T,) → (lines, width), row-major like reading; the tail of the last line is NaN (uncoloured)."""
+    lines = int(np.ceil(values.size / width))
+    grid = np.full(lines * width, np.nan)
+    grid[: values.size] = values
+    return grid.reshape(lines, width)
+
+
+def _scale(scale: str, value_name: str, values: np.ndarray) -> dict:
+    if scale == "gate":
+        colors = gate_scale(value_name) if value_name in ("i", "f", "o") else GATE_SCALE
+        return {"colorscale": colors, "zmin": 0.0, "zmax": 1.0}
+    if scale == "signed":
+        finite = np.abs(values[np.isfinite(values)])
+        bound = nice_ceil(float(finite.max())) if finite.size and finite.max() > 0 else 1.0
+        return {"colorscale": SIGNED_SCALE, "zmin": -bound, "zmax": bound, "zmid": 0.0}
+    raise ValueError(f"scale must be 'signed' or 'gate', got {scale!r}.")
+
+
+def text_heat(chars, values, title: str | None = None, scale: str = "signed", *, value_name: str = "value",
+              width: int = LINE_WIDTH) -> go.Figure:  # fmt: skip
+    """The text, ``width`` characters a line, each character on a cell coloured by its value.
+
+    chars: a string or (T,) sequence of one-character strings; values: (T,) numbers, e.g. one unit's c_t
+    or a gate. scale: "signed" (diverging, centred on 0) or "gate" (0..1). value_name names the value
+    on hover ("c", "f", ...).
+    """
+    chars = list(chars)
+    values = np.array(values, dtype=float).reshape(-1)
+    if len(chars) != values.size:
+        raise ValueError(f"chars and values must have the same length, got {len(chars)} and {values.size}.")
+    if values.size == 0:
+        raise ValueError("text_heat needs at least one character.")
+    width = min(int(width), values.size)
+    z = _grid(values, width)
+    lines = z.shape[0]
+    shown = _grid(np.arange(values.size), width)
+    text = [["" if np.isnan(k) else visible_char(chars[int(k)]).replace("␣", " ") for k in row] for row in shown]
+    hover = [[
+        "" if np.isnan(k) else f"step {int(k)} '{visible_char(chars[int(k)])}': {value_name} = {num(values[int(k)])}"
+        for k in row] for row in shown]  # fmt: skip
+    fig = go.Figure(go.Heatmap(
+        z=z, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text", xgap=1, ygap=3,
+        textfont={"family": MONO_FAMILY, "size": 15}, **_scale(scale, value_name, values),
+        colorbar={"title": {"text": value_name, "side": "top"}, "orientation": "h", "thickness": 10, "len": 0.3,
+                  "x": 1, "xanchor": "right", "y": -0.04, "yanchor": "top", "ypad": 0, "outlinewidth": 0,
+                  "tickformat": ".3~g"},
+    ))  # fmt: skip
+    name = GATE_NAMES.get(value_name, value_name)
+    fig.update_xaxes(visible=False, range=[-0.5, width - 0.5], showgrid=False)
+    fig.update_yaxes(visible=False, range=[lines - 0.5, -0.5], showgrid=False)
+    fig.update_layout(
+        title=figure_title(title or f"The text coloured by {name}", "hover a character for its step and value"),
+        height=TEXT_MARGIN_PX + LINE_PX * lines,
+    )
+    fig = finish(fig)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def connectivity_bars(connectivity, labels=None, log: bool = True) -> go.Figure:
+    """‖∂y_T/∂x_t‖ per input step, one row of bars per model, sharing the y axis so the rows compare.
+
+    connectivity: mapping label -> (T,) array (e.g. {"LSTM": a, "RNN": b}); labels: (T,) step labels
+    (the characters of the sequence), shown under the steps. log: logarithmic y (default), where
+    exact zeros cannot be drawn and are counted in the row title instead.
+    """
+    if not connectivity:
+        raise ValueError("connectivity_bars needs at least one model's (T,) array.")
+    series = {name: np.array(v, dtype=float).reshape(-1) for name, v in connectivity.items()}
+    steps = {v.size for v in series.values()}
+    if len(steps) != 1:
+        raise ValueError(f"every model's array must have the same length (one value per step), got {sorted(steps)}.")
+    (length,) = steps
+    colors = distinct_colors([model_color(name, n) for n, name in enumerate(series)])
+    fig = make_subplots(rows=len(series), cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=[_row_title(name, v, log) for name, v in series.items()])  # fmt: skip
+    hover_step = "step %{x} %{customdata}" if labels is not None else "step %{x}"
+    custom = [f"'{visible_char(str(c))}'" for c in labels] if labels is not None else None
+    for row, ((name, v), color) in enumerate(zip(series.items(), colors, strict=True), start=1):
+        drawable = np.where(np.isfinite(v) & ((v > 0) if log else True), v, np.nan)
+        bars = go.Bar(
+            x=np.arange(length), y=drawable, name=name, marker={"color": color, "line": {"width": 0}},
+            customdata=custom, showlegend=False,
+            hovertemplate=f"{hover_step}: ‖∂y<sub>T</sub>/∂x<sub>t</sub>‖ = %{{y:.3e}}<extra>{name}</extra>",
+        )  # fmt: skip
+        fig.add_trace(bars, row=row, col=1)
+        fig.update_yaxes(title_text="‖∂y<sub>T</sub>/∂x<sub>t</sub>‖", row=row, col=1)
+    for ann, color in zip(fig.layout.annotations, colors, strict=True):
+        ann.update(x=0, xanchor="left", font={"color": color})
+    _share_y(fig, series.values(), log)
+    fig.update_xaxes(range=[-0.5, length - 0.5], **x_tick_labels(labels, length))
+    fig.update_xaxes(title_text=STEP_AXIS, row=len(series), col=1)
+    fig.update_layout(
+        title=figure_title("How much each input still moves the last output",
+                           "‖∂y<sub>T</sub>/∂x<sub>t</sub>‖ per input step" + (" (log scale)" if log else "")),
+        bargap=0.15,
+    )  # fmt: skip
+    return finish(fig)
+
+
+def _row_title(name: str, values: np.ndarray, log: bool) -> str:
+    notes = []
+    if (~np.isfinite(values)).any():
+        notes.append(f"{int((~np.isfinite(values)).sum())} steps overflowed (not drawn)")
+    if log and (values[np.isfinite(values)] <= 0).any():
+        notes.append(f"{int((values[np.isfinite(values)] <= 0).sum())} steps exactly 0 (not drawn on a log axis)")
+    return f"<b>{name}</b>" + (f"  · {', '.join(notes)}" if notes else "")
+
+
+def _share_y(fig: go.Figure, series, log: bool) -> None:
+    """One y range for every row, so equal heights mean equal influence."""
+    values = np.concatenate([v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)] for v in series])
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power")
+        if values.size:
+            fig.update_yaxes(range=[np.floor(np.log10(values.min())), np.ceil(np.log10(values.max())) + 0.05])
+    elif values.size:
+        fig.update_yaxes(range=[min(0.0, float(values.min())) * 1.05, max(0.0, float(values.max())) * 1.05])

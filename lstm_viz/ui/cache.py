@@ -1,0 +1,85 @@
+"""The app's caches: every heavy result keyed by the scenario's text, bounded in count and age.
+
+Lessons built on an uploaded file are cached per session only (``scope="session"``), keyed by the file's
+digest: an upload never leaves the session that made it. Cached values are copied out by
+``st.cache_data`` on every hit, so no session can change what another one sees.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..analysis import input_connectivity
+from ..core import gradient_flow
+from ..scenario import Scenario
+from .lesson import Lesson, build_lesson
+
+TTL = "1h"
+LESSONS = 32  # distinct scenarios kept: a class clicking through a lesson's presets and tasks
+ANALYSES = 32
+UPLOAD_LESSONS = 4  # per session
+
+
+def lesson_key(s: Scenario) -> str:
+    """The fields that change the networks or the input (not the step, unit, view or look)."""
+    return s.replace(step=0, unit=0, view="cell", colour_by="c", presentation=False, notes=True, hide=()).to_json()
+
+
+@st.cache_data(max_entries=LESSONS, ttl=TTL, show_spinner=False)
+def _shared_lesson(key: str) -> Lesson:
+    return build_lesson(Scenario.from_json(key))
+
+
+@st.cache_data(max_entries=UPLOAD_LESSONS, ttl=TTL, show_spinner=False, scope="session")
+def _uploaded_lesson(key: str, digest: str, _params) -> Lesson:
+    return build_lesson(Scenario.from_json(key), uploaded=_params)
+
+
+def lesson(s: Scenario, uploaded=None) -> Lesson:
+    """The lesson of ``s``; ``uploaded`` is this session's UploadedWeights (used when ``s.weights == "upload"``)."""
+    if s.weights == "upload" and uploaded is not None:
+        return _uploaded_lesson(lesson_key(s), uploaded.digest, uploaded.params)
+    return _shared_lesson(lesson_key(s))
+
+
+def _flows(lesson_: Lesson) -> dict:
+    return {model: gradient_flow(lesson_.params(model), lesson_.x) for model in ("lstm", "rnn")}
+
+
+@st.cache_data(max_entries=ANALYSES, ttl=TTL, show_spinner="Backpropagating through time…")
+def _shared_flows(key: str, _lesson: Lesson) -> dict:
+    return _flows(_lesson)
+
+
+@st.cache_data(max_entries=UPLOAD_LESSONS, ttl=TTL, show_spinner="Backpropagating through time…", scope="session")
+def _uploaded_flows(key: str, digest: str, _lesson: Lesson) -> dict:
+    return _flows(_lesson)
+
+
+def gradient_flows(s: Scenario, lesson_: Lesson, uploaded=None) -> dict:
+    """{"lstm": GradientFlow, "rnn": GradientFlow} for a loss at the last step of the lesson's input."""
+    if s.weights == "upload" and uploaded is not None:
+        return _uploaded_flows(lesson_key(s), uploaded.digest, lesson_)
+    return _shared_flows(lesson_key(s), lesson_)
+
+
+def _connectivity(lesson_: Lesson) -> dict:
+    heads = lesson_.heads or {}
+    return {model: input_connectivity(lesson_.params(model), lesson_.x, head=heads.get(model)) for model in ("lstm", "rnn")}
+
+
+@st.cache_data(max_entries=ANALYSES, ttl=TTL, show_spinner="Measuring what each input still moves…")
+def _shared_connectivity(key: str, _lesson: Lesson) -> dict:
+    return _connectivity(_lesson)
+
+
+@st.cache_data(max_entries=UPLOAD_LESSONS, ttl=TTL, show_spinner=False, scope="session")
+def _uploaded_connectivity(key: str, digest: str, _lesson: Lesson) -> dict:
+    return _connectivity(_lesson)
+
+
+def connectivity(s: Scenario, lesson_: Lesson, uploaded=None) -> dict:
+    """{"lstm": Connectivity, "rnn": Connectivity}: ‖∂y_T/∂x_t‖ for every step."""
+    if s.weights == "upload" and uploaded is not None:
+        return _uploaded_connectivity(lesson_key(s), uploaded.digest, lesson_)
+    return _shared_connectivity(lesson_key(s), lesson_)

@@ -1,0 +1,37 @@
+"""What every view is handed: the scenario, its lesson, the step shown and the look (screen or projector)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..scenario import Scenario
+from .lesson import MODEL_LABELS, Lesson
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    scenario: Scenario
+    lesson: Lesson
+    t: int  # the step shown, already within [0, T-1]
+
+    @property
+    def mode(self) -> str:
+        """The figure theme: "presentation" in projector mode, else "screen"."""
+        return "presentation" if self.scenario.presentation else "screen"
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The networks the cell views show, in order: ("lstm",), ("rnn",) or both."""
+        return ("lstm", "rnn") if self.scenario.model == "both" else (self.scenario.model,)
+
+    def unit(self, model: str) -> int:
+        """The focused unit, within the model's hidden size."""
+        return min(self.scenario.unit, self.lesson.hidden_size(model) - 1)
+
+    @property
+    def x_label(self) -> str:
+        return self.lesson.x_labels[self.t]
+
+    @staticmethod
+    def label(model: str) -> str:
+        return MODEL_LABELS[model]

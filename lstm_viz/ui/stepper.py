@@ -1,0 +1,39 @@
+"""The step controls above the time views: ◀, the step slider, ▶, and what x_t stands for."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..scenario import Scenario
+from . import state
+from .lesson import Lesson
+
+STEP = "step"
+
+
+def _move(delta: int, steps: int) -> None:
+    key = state.widget_key(STEP)
+    st.session_state[key] = min(max(int(st.session_state.get(key, 0)) + delta, 0), steps - 1)
+
+
+def render(scenario: Scenario, lesson: Lesson) -> int:
+    """Draw the controls (unless a classroom link hides them) and return the step t to show."""
+    steps = lesson.steps
+    key = state.seed(STEP)
+    st.session_state[key] = min(max(int(st.session_state[key]), 0), steps - 1)
+    if "step" not in scenario.hide and steps > 1:
+        back, slider, forward, shows = st.columns([0.6, 7, 0.6, 3.2], vertical_alignment="center")
+        back.button("◀", key="step.back", on_click=_move, args=(-1, steps), help="Previous step", width="stretch")
+        slider.slider("Step t", 0, steps - 1, key=key, label_visibility="collapsed")
+        forward.button("▶", key="step.forward", on_click=_move, args=(1, steps), help="Next step", width="stretch")
+        t = int(st.session_state[key])
+        shows.markdown(f"**t = {t}** of {steps - 1} · x_t = `{_code_safe(lesson.x_labels[t])}`")
+    t = int(st.session_state[key])
+    if t != state.current().step:
+        state.update(step=t)
+    return t
+
+
+def _code_safe(text: str) -> str:
+    """A label inside a Markdown code span: backticks would end the span, so they are swapped for ′."""
+    return text.replace("`", "′") if text.strip() else repr(text)

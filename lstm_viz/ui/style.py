@@ -1,0 +1,24 @@
+"""Page styling: a tighter top margin always, and large text in projector mode (constant CSS, no user text)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..scenario import Scenario
+
+BASE_CSS = """
+<style>
+.block-container { padding-top: 2.2rem; padding-bottom: 1rem; }
+</style>
+"""
+PROJECTOR_CSS = """
+<style>
+html { font-size: 21px; }
+.block-container { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stSidebar"] { font-size: 0.9rem; }
+</style>
+"""
+
+
+def apply(scenario: Scenario) -> None:
+    st.html(BASE_CSS + (PROJECTOR_CSS if scenario.presentation else ""))

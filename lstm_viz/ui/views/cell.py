@@ -1,0 +1,55 @@
+"""View 1: the cell at step t: the live cell diagram of the focused unit and the bars of every unit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...figures import cell_diagram, gate_bars
+from ..charts import show
+from ..context import Context
+
+LABEL = "① The cell at step t"
+USES_STEP = True
+NOTES = (
+    "Follow the top line: it is the cell state c, the LSTM's memory. The forget gate f decides how much of "
+    "c₍ₜ₋₁₎ is kept, the input gate i how much of the candidate g is written, and the output gate o how much "
+    "of tanh(c) leaves as h. Step with ◀ ▶ and watch which gates open at the steps that matter."
+)
+RNN_NOTE = (
+    "A vanilla RNN has no gates and no cell: each step computes h_t = tanh(W_ih x_t + W_hh h₍ₜ₋₁₎ + b), "
+    "so everything it remembers must survive being squashed and mixed again at every step."
+)
+BARS_HEIGHT = 520
+RNN_BARS_HEIGHT = 300
+
+
+def render(ctx: Context) -> None:
+    if ctx.models == ("lstm",):
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            _diagram(ctx)
+        with right:
+            _bars(ctx, "lstm")
+    elif ctx.models == ("rnn",):
+        st.caption(RNN_NOTE)
+        _bars(ctx, "rnn")
+    else:
+        left, right = st.columns(2, gap="medium")
+        with left:
+            st.markdown("**LSTM**")
+            _diagram(ctx)
+            _bars(ctx, "lstm")
+        with right:
+            st.markdown("**Vanilla RNN**")
+            st.caption(RNN_NOTE)
+            _bars(ctx, "rnn")
+
+
+def _diagram(ctx: Context) -> None:
+    fig = cell_diagram(ctx.lesson.lstm_trace, ctx.t, ctx.unit("lstm"), x_label=ctx.x_label)
+    show(fig, "cell.diagram", ctx.mode)
+
+
+def _bars(ctx: Context, model: str) -> None:
+    fig = gate_bars(ctx.lesson.trace(model), ctx.t, focus_unit=ctx.unit(model))
+    show(fig, f"cell.bars.{model}", ctx.mode, height=BARS_HEIGHT if model == "lstm" else RNN_BARS_HEIGHT)

@@ -1,0 +1,25 @@
+"""View 4: the equations of one step with the focused unit's numbers substituted (st.latex)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...figures import lstm_equations, rnn_equations
+from ..context import Context
+
+LABEL = "④ Live equations"
+USES_STEP = True
+NOTES = (
+    "The same step as numbers: every line has this step's values substituted for the focused unit. "
+    "Check that c_t = f·c₍ₜ₋₁₎ + i·g: nothing else ever changes the LSTM's memory, while the RNN "
+    "rewrites its whole state through tanh at every step."
+)
+
+
+def render(ctx: Context) -> None:
+    for model in ctx.models:  # one under the other: an LSTM line with its numbers needs the full width
+        unit = ctx.unit(model)
+        st.markdown(f"**{ctx.label(model)}**, unit {unit}, step t = {ctx.t}, x_t = {ctx.x_label!r}")
+        make = lstm_equations if model == "lstm" else rnn_equations
+        for line in make(ctx.lesson.params(model), ctx.lesson.trace(model), ctx.t, unit):
+            st.latex(line)

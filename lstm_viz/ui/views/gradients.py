@@ -1,0 +1,34 @@
+"""View 5: gradients through time: how far back a loss at the last step reaches, LSTM against vanilla RNN."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...figures import decay_readout, gradient_flow_figure
+from ...figures.gradients import format_rate
+from .. import cache, upload
+from ..charts import show
+from ..context import Context
+
+LABEL = "⑤ Gradients through time"
+USES_STEP = False
+NOTES = (
+    "How strongly does a loss at the last step reach back to each earlier step? On this log scale a straight line "
+    "is a constant factor per step: the RNN's gradient shrinks (or grows) geometrically, while the LSTM's cell "
+    "path carries it almost undamped when the forget gate is near 1. Move the recurrent scale and the forget-gate "
+    "bias in the sidebar and watch the lines tilt."
+)
+FIGURE_HEIGHT = 480
+
+
+def render(ctx: Context) -> None:
+    flows = cache.gradient_flows(ctx.scenario, ctx.lesson, upload.weights())
+    show(gradient_flow_figure({ctx.label(m): flows[m] for m in ("lstm", "rnn")}), "gradients.flow", ctx.mode, FIGURE_HEIGHT)
+    left, right = st.columns(2, gap="large")
+    left.markdown(decay_readout(flows["lstm"]))
+    cell_rate = flows["lstm"].decay_rate("dc_norm")
+    left.markdown(f"LSTM cell path ‖∂L/∂c_t‖: × {format_rate(cell_rate)} per step")
+    left.caption(f"Forget-gate bias knob: {ctx.scenario.forget_bias:+.1f} (added to b_f).")
+    right.markdown(decay_readout(flows["rnn"]))
+    rho = ctx.lesson.rnn.spectral_radius()
+    right.caption(f"The RNN's W_hh has spectral radius ρ = {rho:.3f}: above 1 its gradient can explode, below 1 it fades.")

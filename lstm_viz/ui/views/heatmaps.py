@@ -1,0 +1,30 @@
+"""View 3: units × time heatmaps of every gate and state, with a cursor at the current step."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...figures import gate_heatmaps
+from ..charts import show
+from ..context import Context
+
+LABEL = "③ Gate heatmaps"
+USES_STEP = True
+NOTES = (
+    "Each row is one quantity, each line of pixels one unit, and time runs left to right. Look for units whose "
+    "forget gate stays dark (f near 1) for long stretches: they are holding memory. Vertical stripes are every "
+    "unit reacting to the same input."
+)
+ROW_HEIGHT = {"lstm": 140, "rnn": 170}  # px per quantity row
+MIN_HEIGHT = 360
+
+
+def render(ctx: Context) -> None:
+    columns = st.columns(len(ctx.models), gap="medium")
+    for column, model in zip(columns, ctx.models, strict=True):
+        with column:
+            if len(ctx.models) > 1:
+                st.markdown(f"**{ctx.label(model)}**")
+            fig = gate_heatmaps(ctx.lesson.trace(model), t=ctx.t)
+            rows = 6 if model == "lstm" else 2
+            show(fig, f"heatmaps.{model}", ctx.mode, height=max(MIN_HEIGHT, ROW_HEIGHT[model] * rows))

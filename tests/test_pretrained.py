@@ -1,0 +1,62 @@
+"""The shipped pretrained weights: every task has an LSTM and an RNN, they load safely, and they work."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_viz.core import LSTMParams, RNNParams
+from lstm_viz.experiments.pretrain import arrays_digest
+from lstm_viz.pretrained import PRETRAINED_DIR, available_pretrained, load_pretrained, pretrained_record
+from lstm_viz.tasks import TASKS, make_task
+from lstm_viz.training import evaluate, held_out_batch
+
+FRESH_SEED = 12345  # a batch no training run drew: the test stream of a seed the recipes do not use
+MAX_FILE_BYTES = 64 * 1024
+
+
+def test_every_task_has_a_pretrained_lstm_and_rnn():
+    assert set(available_pretrained()) == {(task, model) for task in TASKS for model in ("lstm", "rnn")}
+
+
+@pytest.mark.parametrize(("task", "model"), available_pretrained())
+def test_pretrained_files_load_with_their_head_and_match_their_record(task, model):
+    params, head = load_pretrained(task, model)
+    record = pretrained_record(task, model)
+    assert isinstance(params, LSTMParams if model == "lstm" else RNNParams)
+    assert params.hidden_size == record["H"] <= 32
+    assert params.input_size == TASKS[task].input_size
+    assert head["head_weight"].shape == (TASKS[task].output_size, params.hidden_size)
+    assert head["head_bias"].shape == (TASKS[task].output_size,)
+    assert arrays_digest(params, head) == record["arrays_sha256"]
+    assert (PRETRAINED_DIR / record["file"]).stat().st_size <= MAX_FILE_BYTES
+    for key in ("T", "seed", "steps", "steps_run", "final_loss"):
+        assert key in record
+
+
+def test_the_adding_problem_lstm_solves_it_and_the_rnn_does_not():
+    batch = held_out_batch("adding", 1000, 50, FRESH_SEED)
+    lstm = evaluate(*load_pretrained("adding", "lstm"), batch)
+    rnn = evaluate(*load_pretrained("adding", "rnn"), batch)
+    assert lstm.mse < 0.01
+    assert rnn.mse > 0.1
+
+
+def test_loading_never_changes_the_shipped_files():
+    path = PRETRAINED_DIR / "adding_lstm.npz"
+    before = path.read_bytes()
+    _, head = load_pretrained("adding", "lstm")
+    head["head_weight"] *= 0  # the caller's copy, not the file
+    assert path.read_bytes() == before
+    assert np.any(load_pretrained("adding", "lstm")[1]["head_weight"] != 0)
+
+
+def test_a_task_with_other_options_is_refused():
+    with pytest.raises(ValueError, match="default options"):
+        load_pretrained(make_task("recall", num_symbols=5), "lstm")
+
+
+@pytest.mark.parametrize(("task", "model", "message"), [("nope", "lstm", "no pretrained"), ("adding", "gru", "model")])
+def test_unknown_task_or_model_is_refused(task, model, message):
+    with pytest.raises(ValueError, match=message):
+        load_pretrained(task, model)
