@@ -176,7 +176,7 @@ class Scenario:
         except (TypeError, json.JSONDecodeError) as exc:
             raise ValueError(f"the scenario is not valid JSON ({exc}).") from None
         if not isinstance(data, dict):
-            raise ValueError("a scenario in JSON must be an object such as {\"task\": \"adding\"}.")
+            raise ValueError('a scenario in JSON must be an object such as {"task": "adding"}.')
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_viz.core import LSTMParams, RNNParams
-from lstm_viz.experiments.pretrain import arrays_digest
+from lstm_viz.experiments.pretrain import arrays_digest, train_one
 from lstm_viz.pretrained import PRETRAINED_DIR, available_pretrained, load_pretrained, pretrained_record
 from lstm_viz.tasks import TASKS, make_task
 from lstm_viz.training import evaluate, held_out_batch
@@ -40,6 +40,27 @@ def test_the_adding_problem_lstm_solves_it_and_the_rnn_does_not():
     rnn = evaluate(*load_pretrained("adding", "rnn"), batch)
     assert lstm.mse < 0.01
     assert rnn.mse > 0.1
+
+
+@pytest.mark.parametrize(("task", "model"), [("recall", "lstm"), ("custom", "rnn")])
+def test_the_recipe_regenerates_the_shipped_arrays_bit_for_bit(task, model):
+    # The two cheapest recipes (well under a second); `python -m lstm_viz.experiments pretrain --check` does all.
+    result, record = train_one(task, model)
+    assert record["arrays_sha256"] == pretrained_record(task, model)["arrays_sha256"]
+    assert same_as_shipped(result, task, model)
+
+
+def same_as_shipped(result, task, model) -> bool:
+    params, head = load_pretrained(task, model)
+    shipped = {**params.arrays(), **head}
+    trained = {**result.params.arrays(), **result.head}
+    return all(np.array_equal(shipped[name], trained[name]) for name in shipped)
+
+
+def test_a_task_object_with_the_default_options_loads():
+    for name, task in TASKS.items():
+        params, _ = load_pretrained(task, "lstm")
+        assert params.input_size == task.input_size, name
 
 
 def test_loading_never_changes_the_shipped_files():

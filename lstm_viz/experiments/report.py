@@ -49,13 +49,18 @@ def verdicts(adding: list[Measurement], recall: list[Measurement], budget: float
         if m.length == 50 and m.model == "rnn":
             ok = m.test_mse > long_lag.ADDING_FAILURE_MSE
             checks.append((f"adding T=50: RNN test MSE {m.test_mse:.4f} > {long_lag.ADDING_FAILURE_MSE}", ok))
-    for m in recall:
-        if m.lag == 50 and m.model == "lstm":
-            ok = m.test_accuracy > long_lag.RECALL_SUCCESS_ACCURACY
-            checks.append((f"recall lag 50: LSTM accuracy {m.test_accuracy:.1%} > 95%", ok))
-        if m.lag == 50 and m.model == "rnn":
-            ok = m.test_accuracy < m.chance + 0.1
-            checks.append((f"recall lag 50: RNN accuracy {m.test_accuracy:.1%} near chance ({m.chance:.0%})", ok))
+    for trials in long_lag.group_trials(recall):
+        m, n = trials.first, len(trials.runs)
+        if m.task_options or m.lag != 50:
+            continue  # the other settings are reported, not judged
+        accuracy = trials.median_accuracy
+        if m.model == "lstm":
+            ok = accuracy > long_lag.RECALL_SUCCESS_ACCURACY
+            checks.append((f"recall lag 50: LSTM median test accuracy over {n} seeds {accuracy:.1%} > 95%", ok))
+        else:
+            ok = accuracy < m.chance + long_lag.RECALL_NEAR_CHANCE
+            text = f"recall lag 50: RNN median test accuracy over {n} seeds {accuracy:.1%} near chance ({m.chance:.0%})"
+            checks.append((text, ok))
     return checks
 
 
@@ -64,7 +69,8 @@ def _setup(budget: float) -> list[str]:
         "Setup (both models alike): one recurrent layer of H = "
         f"{long_lag.HIDDEN_SIZE}, a linear readout on the scored step, Adam (lr 1e-2) on full BPTT, "
         f"minibatches of {long_lag.BATCH_SIZE} fresh sequences per step, global-norm clipping at 1.0, "
-        f"LSTM forget-gate bias +1 at init. Each run trains for at most {budget:g} s of wall-clock time; "
+        f"LSTM forget-gate bias +{long_lag.LONG_LAG_FORGET_BIAS:g} at init (f ≈ 0.95; why: `long_lag.py`). "
+        f"Each run trains for at most {budget:g} s of wall-clock time; "
         f"it stops early once the mean training loss of the last 20 minibatches reaches the target "
         f"(adding: MSE {long_lag.ADDING_TARGET_LOSS}; recall: cross-entropy {long_lag.RECALL_TARGET_LOSS}). "
         f"Test scores are on {long_lag.TEST_SEQUENCES} held-out sequences from a random stream the run never "
@@ -92,28 +98,62 @@ def _adding_section(rows: list[Measurement], budget: float) -> list[str]:
     return lines
 
 
-def _recall_section(rows: list[Measurement], budget: float) -> list[str]:
+def _recall_section(runs: list[Measurement], budget: float) -> list[str]:
+    groups = long_lag.group_trials(runs)
+    seeds = sorted({m.seed for m in runs})
     lines = [
         "## Long-lag recall",
         "",
-        "Step 0 shows one of 2 symbols, the next `lag` steps show distractors (2 kinds), and the net must name "
-        f"the first symbol at step `lag` (T = lag + 1). Chance is 50%. Criterion at lag 50: LSTM accuracy "
-        f"> 95%, the RNN near chance, both within {budget:g} s.",
+        "Step 0 shows one of K symbols, the next `lag` steps show distractors (M kinds, at random), and the net "
+        "must name the first symbol at step `lag` (T = lag + 1). The default task has K = 2, M = 2 (chance 50%); "
+        "the K = 4, M = 4 rows (chance 25%) are a harder variant measured beside it. Whether a net finds a way to "
+        f"hold the symbol varies with its seed, so each setting runs as {len(seeds)} trials (seeds "
+        f"{', '.join(map(str, seeds))}), like the paper's share of successful trials. A trial succeeds at test "
+        f"accuracy > {long_lag.RECALL_SUCCESS_ACCURACY:.0%}. Criterion (default task, lag 50): LSTM median accuracy "
+        f"> 95%, the RNN's near chance, each trial within {budget:g} s.",
         "",
-        "| lag | T | model | H | seed | steps | sequences | wall time (s) | stopped by | test accuracy |",
-        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| task | lag | model | H | trials succeeded | median test accuracy | chance | median steps "
+        "| median wall time (s) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for m in rows:
+    for trials in groups:
+        m = trials.first
         lines.append(
-            f"| {m.lag} | {m.length} | {m.model.upper()} | {m.hidden_size} | {m.seed} | {m.steps:,} | "
-            f"{m.sequences:,} | {m.wall_time:.1f} | {_stop(m.stopped)} | {m.test_accuracy:.1%} |"
+            f"| {_variant(m)} | {m.lag} | {m.model.upper()} | {m.hidden_size} | {trials.successes}/{len(trials.runs)} "
+            f"| {trials.median_accuracy:.1%} | {m.chance:.0%} | {trials.median('steps'):,.0f} "
+            f"| {trials.median('wall_time'):.1f} |"
         )
+    lines += [
+        "",
+        "Every trial:",
+        "",
+        "| task | lag | T | model | seed | steps | sequences | wall time (s) | stopped by | test accuracy |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for m in runs:
+        lines.append(
+            f"| {_variant(m)} | {m.lag} | {m.length} | {m.model.upper()} | {m.seed} | {m.steps:,} | {m.sequences:,} "
+            f"| {m.wall_time:.1f} | {_stop(m.stopped)} | {m.test_accuracy:.1%} |"
+        )
+    learned = [t for t in groups if t.first.model == "rnn" and not t.first.task_options and t.successes]
+    if learned:
+        where = ", ".join(f"lag {t.first.lag}: {t.successes}/{len(t.runs)} trials" for t in learned)
+        lines += [
+            "",
+            f"Note: the vanilla RNN solved the default recall task in some trials ({where}). Holding one bit needs "
+            "only a saturated tanh unit (an attractor that latches), and Adam divides each gradient by its own "
+            "running scale, so a tiny but consistent long-range gradient still moves the weights at full speed: "
+            "with Adam, vanishing gradients slow a vanilla RNN far less than with the plain gradient steps of 1997.",
+        ]
     return lines
+
+
+def _variant(m: Measurement) -> str:
+    return ", ".join(f"{k}={v}" for k, v in m.task_options.items()) or "default"
 
 
 def _paper_section(adding: list[Measurement], recall: list[Measurement]) -> list[str]:
     add = {(m.length, m.model): m for m in adding}
-    rec = {(m.lag, m.model): m for m in recall}
     lines = [
         "## Paper vs ours",
         "",
@@ -134,32 +174,34 @@ def _paper_section(adding: list[Measurement], recall: list[Measurement]) -> list
             f"| adding problem, T = {PAPER_ADDING_T} | LSTM: {PAPER_ADDING_SEQUENCES:,} training sequences to success "
             f"| {ours} |"
         )
-    for lag in sorted({m.lag for m in recall}):
-        parts = [
-            f"{model.upper()} {rec[(lag, model)].test_accuracy:.0%}" for model in ("lstm", "rnn") if (lag, model) in rec
-        ]
+    default_task = {(t.first.lag, t.first.model): t for t in long_lag.group_trials(recall) if not t.first.task_options}
+    for lag in sorted({lag for lag, _ in default_task}):
+        runs = [default_task[(lag, model)] for model in ("lstm", "rnn") if (lag, model) in default_task]
+        ours = ", ".join(f"{t.first.model.upper()} {t.successes}/{len(t.runs)}" for t in runs)
         theirs = (
             f"lag p = {PAPER_RECALL_P}: LSTM 100% of trials succeed, BPTT and RTRL 0%"
             if lag == PAPER_RECALL_P
             else f"(the paper's row is p = {PAPER_RECALL_P})"
         )
-        lines.append(f"| long-lag recall, lag {lag} | {theirs} | test accuracy: {', '.join(parts)} |")
+        lines.append(f"| long-lag recall, lag {lag} | {theirs} | trials succeeded: {ours} |")
     lines += [
         "",
         "What differs, honestly:",
         "",
         "- **The LSTM itself.** The 1997 LSTM had input and output gates but no forget gate (added by Gers et al., "
         "2000) and trained with a truncated gradient inside the cells; ours is today's LSTM (PyTorch's `nn.LSTM`, "
-        "forget gate, bias +1) trained with full BPTT.",
+        f"forget gate, bias +{long_lag.LONG_LAG_FORGET_BIAS:g} at init) trained with full BPTT.",
         "- **The optimiser.** They updated online, after every sequence, with plain gradient steps; we use Adam on "
         f'minibatches of {long_lag.BATCH_SIZE} with gradient clipping. So our "sequences" count 32 per update, and '
         "the counts are comparable only as data consumed, not as updates.",
-        "- **The adding problem's form.** The paper's inputs are values in [−1, 1] with the target "
+        "- **The adding problem's form.** As we read the paper's Experiment 4, its inputs are values in [−1, 1] "
+        "with the target "
         "0.5 + (X₁ + X₂)/4 and success judged by absolute error < 0.04 per sequence; ours is the two-channel form of "
         "Le et al. (2015), values in [0, 1], target X₁ + X₂, success judged by test MSE < 0.01 (on the paper's "
         "scale, target/4, that MSE is 0.01/16 ≈ 0.0006).",
-        "- **The recall task.** The paper's sequences use p + 1 distinct local symbols (the distractors step "
-        "through a fixed order); ours draws each distractor from 2 kinds at random and has 2 symbols to recall.",
+        "- **The recall task.** The paper's Experiment 2 uses p + 1 local (one-hot) symbols, the distractors "
+        "a₁ … a_{p−1} in a fixed order (2a) or drawn at random (2b); ours draws each distractor from 2 kinds at "
+        "random and has 2 symbols to recall (4 and 4 in the harder variant).",
         "- **What 'BPTT fails' means.** The paper's competitors were other learning algorithms (BPTT, RTRL, ...) "
         "on plain recurrent nets; our baseline is the same vanilla tanh RNN trained by the same Adam + BPTT as our "
         "LSTM, so the gap shown here is the architecture's alone.",
@@ -189,6 +231,15 @@ def _speed_section(speed, parts: dict[str, float]) -> list[str]:
             f"Ours (float64) ÷ fastest PyTorch ({fastest.contender}): **{ratio:.2f}×** the throughput "
             f"(target ≥ 2×: {'met' if ratio >= 2 else 'NOT met'}).",
         ]
+        for dtype in ("float64", "float32"):
+            mine = next((t for t in speed if t.contender == f"lstm_viz {dtype}"), None)
+            theirs = [t for t in torch_rows if dtype in t.contender]
+            if mine is not None and theirs:
+                best = min(theirs, key=lambda t: t.seconds_per_step)
+                lines.append(
+                    f"At equal precision, lstm_viz {dtype} ÷ fastest PyTorch {dtype}: "
+                    f"{mine.sequences_per_second / best.sequences_per_second:.2f}×."
+                )
     else:
         lines += ["", "PyTorch is not installed here, so there is no reference row."]
     total = sum(parts.values())

@@ -3,7 +3,7 @@
 Pure (no Streamlit), so the export, a notebook and the app compute the same numbers:
   gradients:    BPTT of the last-step loss L = u · h_T, u = (1, …, 1)/√H (the loss of ``gradient_flow``)
   flows:        ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ and ‖∂h_T/∂h_t‖₂ for every step (core.gradient_flow)
-  connectivity: ‖∂y_T/∂x_t‖ for every step (analysis.input_connectivity; the LSTM's readout head if trained)
+  connectivity: ‖∂y_T/∂x_t‖ for every step (analysis.input_connectivity; through the readout head when trained)
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def analyse(lesson) -> LessonAnalyses:
     gradients, flows, connectivity = {}, {}, {}
     for model in MODELS:
         params, trace = lesson.params(model), lesson.trace(model)
-        head = lesson.head if model == "lstm" else None  # pretrained heads belong to the LSTM
+        head = (lesson.heads or {}).get(model)  # a trained readout, when the weights came with one
         gradients[model] = last_step_gradients(params, trace)
         with np.errstate(all="ignore"):
             flows[model] = gradient_flow(params, lesson.x)

@@ -9,7 +9,7 @@ CSV tables (floats written exactly: the shortest text that reads back to the sam
 
 ``lesson.npz`` (read it with ``np.load(path)``; nothing is pickled, text is stored as NumPy unicode):
   scenario_json, sources_json, x (T, D), x_labels (T,), input_labels (D,), chars (T,) for text input;
-  {lstm,rnn}_{weight_ih,weight_hh,bias_ih,bias_hh}; head_weight, head_bias (pretrained readout);
+  {lstm,rnn}_{weight_ih,weight_hh,bias_ih,bias_hh}; {model}_head_weight, {model}_head_bias (a trained readout);
   lstm_{i,f,g,o,c,h,tanh_c,preact,h0,c0}, rnn_{a,h,h0}: the traces, (T, H) / (T, 4H) / (H,);
   {model}_grad_*: BPTT of L = u · h_T (dh_total, dc_total, dpreact/da, dx, dh0, weight gradients);
   {model}_flow_{lag,dh_norm,dc_norm,jacobian_norm}; {model}_connectivity_{norm,jacobian}.
@@ -31,6 +31,7 @@ from .analyses import MODELS, LessonAnalyses, analyse
 LSTM_COLUMNS = ("i", "f", "g", "o", "c", "h", "kept", "written")
 RNN_COLUMNS = ("a", "h")
 TRACE_COLUMNS = ("i", "f", "g", "o", "c", "h", "kept", "written", "a")  # the union; blank where a model has none
+FLOW_COLUMNS = (("dh_norm", "dL_dh_norm"), ("dc_norm", "dL_dc_norm"), ("jacobian_norm", "dhT_dh_spectral_norm"))
 TABLES = ("inputs", "trace", "gradients", "connectivity", "parameters")
 VIEW_TABLES = {
     "cell": "trace",
@@ -81,7 +82,7 @@ def gradients_table(lesson: Lesson, analyses: LessonAnalyses):
     series = []
     for model in MODELS:
         flow = flows[model]
-        for key, name in (("dh_norm", "dL_dh_norm"), ("dc_norm", "dL_dc_norm"), ("jacobian_norm", "dhT_dh_spectral_norm")):
+        for key, name in FLOW_COLUMNS:
             values = getattr(flow, key)
             if values is not None:
                 header.append(f"{model}_{name}")
@@ -155,8 +156,8 @@ def lesson_arrays(lesson: Lesson, scenario: Scenario, analyses: LessonAnalyses |
     }
     if lesson.chars is not None:
         arrays["chars"] = np.array(list(lesson.chars), dtype=str)
-    for name, value in (lesson.head or {}).items():
-        arrays[name] = value
+    for model, head in (lesson.heads or {}).items():
+        arrays.update({f"{model}_{name}": value for name, value in (head or {}).items()})
     for model in MODELS:
         arrays.update({f"{model}_{n}": a for n, a in lesson.params(model).arrays().items()})
         arrays.update(_dataclass_arrays(lesson.trace(model), f"{model}_", skip=("x",)))

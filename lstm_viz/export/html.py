@@ -64,7 +64,7 @@ def figure_html(fig, *, mode: str | None = "print", caption: str | None = None, 
     """
     if plotly_js not in ("embed", "directory"):
         raise ValueError(f"plotly_js must be 'embed' or 'directory', got {plotly_js!r}.")
-    out = export_copy(fig, mode, caption)
+    out = export_copy(fig, mode, caption) if mode is not None or caption else fig  # to_html only reads it
     html = pio.to_html(
         out,
         config=modebar_config(filename),

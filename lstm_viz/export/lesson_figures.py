@@ -48,18 +48,32 @@ def focus(scenario: Scenario, lesson: Lesson, model: str) -> tuple[int, int]:
 
 
 def scenario_caption(scenario: Scenario, lesson: Lesson, models: tuple[str, ...] | None = None) -> str:
-    """One line saying what a figure shows: "Latch · LSTM: hand-set (latch preset) · T = 120, H = 1 · unit 0"."""
+    """One short line saying what a figure shows, e.g.
+    "Latch preset · LSTM: hand-set · vanilla RNN: random (seed 0) · T = 120, H = 1"."""
     models = models or shown_models(scenario)
-    parts = [lesson.title]
-    parts += [f"{MODEL_LABELS[m]}: {lesson.sources[m]}" for m in models]
+    name = f"{lesson.title.split(':')[0]} preset" if scenario.weights == "preset" else lesson.title
+    sources = {m: _short_source(scenario, lesson, m) for m in models}
+    if len(models) > 1 and len(set(sources.values())) == 1:
+        parts = [name, f"{' & '.join(MODEL_LABELS[m] for m in models)}: {sources[models[0]]}"]
+    else:
+        parts = [name, *(f"{MODEL_LABELS[m]}: {source}" for m, source in sources.items())]
     parts.append(f"T = {lesson.steps}, H = {lesson.hidden_size(models[0])}")
     if scenario.weights != "preset":
-        parts.append(f"sequence seed {scenario.seed}")
+        parts.append(f"input seed {scenario.seed}")
     if scenario.forget_bias != 0.0:
         parts.append(f"forget bias {scenario.forget_bias:+g}")
     if scenario.recurrent_scale != 1.0:
         parts.append(f"W_hh × {scenario.recurrent_scale:g}")
     return " · ".join(parts)
+
+
+def _short_source(scenario: Scenario, lesson: Lesson, model: str) -> str:
+    """Where a model's weights came from, in two or three words (the lesson's own words are longer)."""
+    source = lesson.sources[model]
+    for start, short in (("hand-set", "hand-set"), ("trained", "pretrained"), ("uploaded", "uploaded weights")):
+        if source.startswith(start):
+            return short
+    return f"random (seed {scenario.weight_seed})" if source.startswith("random") else source
 
 
 def lesson_figures(lesson: Lesson, scenario: Scenario, mode: str | None = "print", caption: bool = True,
@@ -70,16 +84,26 @@ def lesson_figures(lesson: Lesson, scenario: Scenario, mode: str | None = "print
     and shows the whole sequence; every other figure shows step ``scenario.step`` and unit ``scenario.unit``.
     ``analyses`` (gradients, connectivity) are computed when not given.
     """
+    return {name: make() for name, make in figure_makers(lesson, scenario, mode, caption, analyses).items()}
+
+
+def figure_makers(lesson: Lesson, scenario: Scenario, mode: str | None = "print", caption: bool = True,
+                  analyses: LessonAnalyses | None = None) -> dict[str, Callable[[], go.Figure]]:  # fmt: skip
+    """Like :func:`lesson_figures`, but name -> a function making the figure: build them one at a time."""
     analyses = analyses or analyse(lesson)
-    figures = {}
-    for name, (models, build) in _builders(lesson, scenario, analyses).items():
-        fig = build()
-        if mode is not None:
-            apply_theme(fig, mode)
-        if caption:
-            stamp_caption(fig, scenario_caption(scenario, lesson, models))
-        figures[name] = fig
-    return figures
+
+    def finished(models, build) -> Callable[[], go.Figure]:
+        def make() -> go.Figure:
+            fig = build()
+            if mode is not None:
+                apply_theme(fig, mode)
+            if caption:
+                stamp_caption(fig, scenario_caption(scenario, lesson, models))
+            return fig
+
+        return make
+
+    return {name: finished(models, build) for name, (models, build) in _builders(lesson, scenario, analyses).items()}
 
 
 def _builders(lesson: Lesson, s: Scenario, analyses: LessonAnalyses) -> dict[str, tuple[tuple, Callable]]:
@@ -100,10 +124,29 @@ def _builders(lesson: Lesson, s: Scenario, analyses: LessonAnalyses) -> dict[str
         t, _ = focus(s, lesson, m)
         out[f"heatmaps-{m}"] = ((m,), lambda m=m, t=t: gate_heatmaps(lesson.trace(m), t=t))
     out["gradient-flow"] = (MODELS, lambda: gradient_flow_figure({MODEL_LABELS[m]: analyses.flows[m] for m in MODELS}))
-    out["text-heat"] = ((models[0],), lambda: _text_heat(lesson, s, models[0]))
+    if lesson.chars is not None:  # coloured characters read as text; step labels such as "0.42 ✚marker" do not fit
+        out["text-heat"] = ((models[0],), lambda: _text_heat(lesson, s, models[0]))
     out["connectivity"] = (MODELS, lambda: connectivity_bars(
         {MODEL_LABELS[m]: analyses.connectivity[m].norm for m in MODELS}, labels=_characters(lesson)))  # fmt: skip
     return out
+
+
+FIGURE_NOTES = {
+    "cell-diagram": "the LSTM cell at step t, focused unit: every gate's value, what is kept and what is written",
+    "gate-bars": "every unit at step t, gates and states as bars",
+    ANIMATED: "the focused unit's cell state over the whole sequence: kept + written = c_t, h_t, and the gates",
+    "heatmaps": "units × time heatmaps of every gate and state",
+    "gradient-flow": "how far back a loss at the last step reaches: ‖∂L/∂h_t‖ against the lag, LSTM and vanilla RNN",
+    "text-heat": "the text, each character coloured by what the focused unit holds after reading it",
+    "connectivity": "how much each input still moves the last output, ‖∂y_T/∂x_t‖, LSTM and vanilla RNN",
+}
+
+
+def figure_note(name: str) -> str:
+    """What the figure called ``name`` shows, in one line (for READMEs and download captions)."""
+    base, _, model = name.rpartition("-") if name.endswith(("-lstm", "-rnn")) else (name, "", "")
+    note = FIGURE_NOTES.get(base, name)
+    return f"{note} ({MODEL_LABELS[model]})" if model else note
 
 
 def colour_by(scenario: Scenario, model: str) -> str:
@@ -112,6 +155,7 @@ def colour_by(scenario: Scenario, model: str) -> str:
 
 
 def _characters(lesson: Lesson):
+    """What labels each step: the characters of a text, else the step labels ("0.42 ✚marker", "store 0.70")."""
     return lesson.chars if lesson.chars is not None else lesson.x_labels
 
 
@@ -131,5 +175,6 @@ def lesson_equations(lesson: Lesson, scenario: Scenario) -> str:
         t, unit = focus(scenario, lesson, m)
         make = lstm_equations if m == "lstm" else rnn_equations
         lines = make(lesson.params(m), lesson.trace(m), t, unit)
-        blocks.append(f"## {MODEL_LABELS[m]}, unit {unit}, step t = {t}\n\n" + "\n\n".join(f"$$\n{line}\n$$" for line in lines))
+        equations = "\n\n".join(f"$$\n{line}\n$$" for line in lines)
+        blocks.append(f"## {MODEL_LABELS[m]}, unit {unit}, step t = {t}\n\n{equations}")
     return "\n\n".join(blocks) + "\n"

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .. import __version__
+from ..figures.theme import LOOKS, current_mode
 from ..scenario import Scenario
 from ..ui.lesson import MODEL_LABELS, Lesson, build_lesson
 from .analyses import analyse
@@ -28,8 +29,8 @@ from .animation import GIF_MAX_FRAMES, animation_gif
 from .data import lesson_csvs, lesson_npz
 from .files import check_writable_dir, write_atomic, write_tree
 from .html import PLOTLY_JS_NAME, animation_html, figure_html, plotly_js_bytes, safe_filename
-from .lesson_figures import ANIMATED, lesson_equations, lesson_figures, shown_models
-from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_figure
+from .lesson_figures import ANIMATED, figure_makers, figure_note, lesson_equations, shown_models
+from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_spec
 from .static import (
     PNG_SCALE,
     StaticExportUnavailable,
@@ -42,6 +43,7 @@ from .static import (
 FIGURE_FORMATS = ("svg", "png", "pdf", "html")
 STATIC_FORMATS = ("svg", "png", "pdf")
 APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app by default
+MIN_HEIGHT, MAX_HEIGHT = 300, 4000  # px: the range a figure may ask for itself
 COMPRESSED = (".png", ".gif", ".npz", ".pdf")  # stored as they are in the zip: deflating them again gains nothing
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)
@@ -64,7 +66,7 @@ class PackOptions:
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """"svg,png" or ["svg", "png"] -> ("svg", "png") in canonical order; ValueError naming a bad one."""
+    """Formats as "svg,png" or ["svg", "png"] -> ("svg", "png") in canonical order; ValueError naming a bad one."""
     items = formats.split(",") if isinstance(formats, str) else list(formats)
     items = [str(item).strip().lower() for item in items if str(item).strip()]
     unknown = [item for item in items if item not in FIGURE_FORMATS]
@@ -79,6 +81,11 @@ def pack_name(scenario: Scenario, lesson: Lesson) -> str:
     """A file-name-safe name for the pack: "lstm-viz-latch-lstm-T120"."""
     source = scenario.preset if scenario.weights == "preset" else f"{scenario.task}-{scenario.weights}"
     return safe_filename(f"lstm-viz-{source}-{scenario.model}-T{lesson.steps}")
+
+
+def figure_filename(scenario: Scenario, lesson: Lesson, name: str, ext: str) -> str:
+    """A download name for one figure of the scenario: "lstm-viz-latch-lstm-T120-cell-diagram.png"."""
+    return f"{pack_name(scenario, lesson)}-{safe_filename(name)}.{ext}"
 
 
 def scenario_query(scenario: Scenario) -> str:
@@ -107,11 +114,13 @@ class _Steps:
             self.progress(min(self.done, self.total), self.total, label)
 
 
-def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, options: PackOptions | None = None,
-                       renderer: StaticRenderer | None = None, progress: Progress | None = None) -> dict[str, bytes]:  # fmt: skip
+def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, uploaded=None,
+                       options: PackOptions | None = None, renderer: StaticRenderer | None = None,
+                       progress: Progress | None = None) -> dict[str, bytes]:  # fmt: skip
     """Every file of the pack, ``{relative path: bytes}``, README.md first.
 
-    lesson: the scenario's lesson when already built (the app's cached one; required for uploaded weights);
+    lesson: the scenario's lesson when already built (the app's cached one); uploaded: the LSTMParams or
+    RNNParams of a ``weights="upload"`` scenario, as uploaded (the pack keeps a copy in ``weights/``);
     renderer: the browser session for static files (default: the shared one); progress(done, total, label).
     Raises StaticExportUnavailable when static formats are asked for, no browser exists and
     ``options.require_static`` is set.
@@ -124,23 +133,24 @@ def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, opti
     use_static = available
     skipped = [] if available else [*static_formats, "gif"]
 
-    lesson = lesson or build_lesson(scenario)
-    animated = "lstm" in shown_models(scenario)
-    steps = _Steps(3 + len(_figure_names(scenario)) + 2 * animated + 1, progress)
+    lesson = lesson or build_lesson(scenario, uploaded)
     analyses = analyse(lesson)
+    makers = figure_makers(lesson, scenario, mode="print", analyses=analyses)
+    animated = ANIMATED in makers
+    steps = _Steps(1 + len(makers) + 2 * animated + 1, progress)
     steps("lesson computed")
-    figures = lesson_figures(lesson, scenario, mode="print", analyses=analyses)
-    steps("figures built")
     renderer = renderer or (shared_renderer() if use_static else None)
 
     files: dict[str, bytes] = {}
-    for name, fig in figures.items():
+    belt = None
+    for name, make in makers.items():
+        fig = make()
+        belt = fig if name == ANIMATED else belt
         files.update(_figure_files(name, fig, options, renderer if use_static else None))
         steps(f"figure {name}")
     if "html" in options.formats:
         files[f"figures/{PLOTLY_JS_NAME}"] = plotly_js_bytes()
     if animated:
-        belt = figures[ANIMATED]
         if use_static:
             files[f"animation/{ANIMATED}.gif"] = animation_gif(belt, mode=None, width=options.width,
                                                                height=options.height, max_frames=options.gif_frames,
@@ -151,54 +161,53 @@ def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, opti
     files["equations.md"] = lesson_equations(lesson, scenario).encode("utf-8")
     files.update({f"data/{name}": data for name, data in lesson_csvs(lesson, analyses).items()})
     files["data/lesson.npz"] = lesson_npz(lesson, scenario, analyses)
-    weights_file = _uploaded_weights(lesson, files)
+    weights_file = None
+    if scenario.weights == "upload" and uploaded is not None:
+        weights_file, files[weights_file] = _weights_file(uploaded)
     files["scenario.json"] = (scenario.to_json() + "\n").encode("utf-8")
     readme = pack_readme(scenario, lesson, files, options.formats, skipped, reason, weights_file)
     steps("data written")
     return {"README.md": readme.encode("utf-8"), **files}
 
 
-def _figure_names(scenario: Scenario) -> list[str]:
-    """How many figures the pack has (for the progress total), without building them."""
-    models = shown_models(scenario)
-    names = ["cell-diagram"] if "lstm" in models else []
-    names += [f"gate-bars-{m}" for m in models] + ([ANIMATED] if "lstm" in models else [])
-    names += [f"heatmaps-{m}" for m in models] + ["gradient-flow", "text-heat", "connectivity"]
-    return names
-
-
 def _figure_files(name: str, fig, options: PackOptions, renderer: StaticRenderer | None) -> dict[str, bytes]:
     out = {}
     static = [f for f in options.formats if f in STATIC_FORMATS]
     if renderer is not None and static:
-        picture = static_figure(fig, mode=None)
+        picture = static_spec(fig, mode=None)
         jobs = [(picture, fmt) for fmt in static]
-        images = renderer.render_many(jobs, width=options.width, height=options.height, scale=options.scale)
+        height = export_height(fig, options.height)
+        images = renderer.render_many(jobs, width=options.width, height=height, scale=options.scale)
         out.update({f"figures/{name}.{fmt}": image for fmt, image in zip(static, images, strict=True)})
     if "html" in options.formats:
         out[f"figures/{name}.html"] = figure_html(fig, mode=None, filename=name, plotly_js="directory")
     return out
 
 
-def _uploaded_weights(lesson: Lesson, files: dict[str, bytes]) -> str | None:
-    """Put uploaded weights into the pack (``weights/uploaded-lstm.npz``) so the scenario can be regenerated."""
-    for model in ("lstm", "rnn"):
-        if lesson.sources.get(model) == "uploaded .npz":
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "weights.npz"
-                head = lesson.head if model == "lstm" and lesson.head else {}
-                lesson.params(model).save(path, **head)
-                name = f"weights/uploaded-{model}.npz"
-                files[name] = path.read_bytes()
-                return name
-    return None
+def export_height(fig, default: int) -> int:
+    """``default``, or the height a figure asks for itself (the coloured text grows with its lines), in the
+    figure's theme: builders size figures for the screen theme, whose text is smaller."""
+    if fig.layout.height is None:
+        return default
+    mode = current_mode(fig) or "screen"
+    return min(max(round(fig.layout.height * LOOKS[mode].base / LOOKS["screen"].base), MIN_HEIGHT), MAX_HEIGHT)
 
 
-def lecture_pack_zip(scenario: Scenario, **kwargs) -> bytes:
-    """The lecture pack as one .zip (bytes), every file under a folder named after the scenario."""
-    files = lecture_pack_files(scenario, **kwargs)
-    folder = pack_name(scenario, kwargs.get("lesson") or build_lesson(scenario)) if "lesson" not in kwargs else None
-    return zip_bytes(files, folder or pack_name(scenario, kwargs["lesson"]))
+def _weights_file(uploaded) -> tuple[str, bytes]:
+    """The uploaded weights as they were uploaded (before the knobs), so the scenario can be regenerated."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = uploaded.save(Path(folder) / "weights.npz")
+        return f"weights/uploaded-{uploaded.kind}.npz", path.read_bytes()
+
+
+def lecture_pack_zip(scenario: Scenario, *, lesson: Lesson | None = None, uploaded=None, **kwargs) -> bytes:
+    """The lecture pack as one .zip (bytes), every file under a folder named after the scenario.
+
+    Keyword arguments as :func:`lecture_pack_files`.
+    """
+    lesson = lesson or build_lesson(scenario, uploaded)
+    files = lecture_pack_files(scenario, lesson=lesson, uploaded=uploaded, **kwargs)
+    return zip_bytes(files, pack_name(scenario, lesson))
 
 
 def zip_bytes(files: dict[str, bytes], folder: str) -> bytes:
@@ -220,7 +229,7 @@ def write_lecture_pack(scenario: Scenario, out: str | Path, *, as_zip: bool = Fa
     ``out`` is checked (created if missing) before any work; files appear only when complete.
     """
     out = check_writable_dir(out)
-    lesson = kwargs.pop("lesson", None) or build_lesson(scenario)
+    lesson = kwargs.pop("lesson", None) or build_lesson(scenario, kwargs.get("uploaded"))
     files = lecture_pack_files(scenario, lesson=lesson, **kwargs)
     if as_zip:
         name = pack_name(scenario, lesson)
@@ -229,17 +238,19 @@ def write_lecture_pack(scenario: Scenario, out: str | Path, *, as_zip: bool = Fa
 
 
 # --- README ---------------------------------------------------------------------------------------------
-FILE_NOTES = {
-    ".svg": "vector image (slides, LaTeX, Inkscape)",
-    ".png": "image",
-    ".pdf": "one-page PDF",
-    ".html": "interactive page (hover, zoom); keep plotly.min.js beside it",
-    ".gif": "animated GIF",
-    ".csv": "table",
-    ".npz": "NumPy archive",
-    ".json": "the scenario",
-    ".md": "text",
-    ".js": "plotly.js, used by the HTML pages (works offline)",
+FORMAT_NOTES = {
+    "svg": "vector, for slides and LaTeX",
+    "png": "image",
+    "pdf": "one page",
+    "html": "interactive: hover for exact values; keep `plotly.min.js` beside it (works offline)",
+}
+OTHER_FILES = {
+    "README.md": "this file",
+    "scenario.json": "the scenario (regenerate with `--scenario scenario.json`)",
+    "equations.md": "the live equations at step t with this step's numbers (LaTeX in Markdown)",
+    f"animation/{ANIMATED}.gif": "the conveyor belt as an animated GIF (for slides)",
+    f"animation/{ANIMATED}.html": "the conveyor belt, playing as soon as it opens (standalone, works offline)",
+    "data/lesson.npz": "every array: scenario, inputs, parameters, traces, gradients (see below)",
 }
 
 
@@ -256,8 +267,10 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], for
         ("weights", "; ".join(f"{MODEL_LABELS[m]}: {lesson.sources[m]}" for m in ("lstm", "rnn"))),
         ("sequence", f"T = {lesson.steps} steps" + ("" if s.weights == "preset" else f", sequence seed {s.seed}")
          + (f", typed text {s.text!r}" if s.text else "")),
-        ("hidden size", f"H = {lesson.hidden_size('lstm')}" + ("" if s.weights != "random" else f", weight seed {s.weight_seed}")),
-        ("knobs", f"forget-gate bias {s.forget_bias:+g} (added to b_f); recurrent scale × {s.recurrent_scale:g} (multiplies W_hh)"),
+        ("hidden size", f"H = {lesson.hidden_size('lstm')}"
+         + ("" if s.weights != "random" else f", weight seed {s.weight_seed}")),
+        ("knobs", f"forget-gate bias {s.forget_bias:+g} (added to b_f); "
+                  f"recurrent scale × {s.recurrent_scale:g} (multiplies W_hh)"),
         ("focus", f"step t = {s.step}, unit {s.unit}; text coloured by {s.colour_by}"),
     ]  # fmt: skip
     lines = [
@@ -295,27 +308,38 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], for
         "figures = lesson_figures(build_lesson(scenario), scenario)   # name -> plotly Figure",
         "```",
         "",
-        "`scenario.json` holds the same scenario as JSON (`--scenario \"$(cat scenario.json)\"` works too).",
+        "`scenario.json` holds the same scenario as JSON: `--scenario scenario.json` works too.",
     ]
     if weights_file:
         lines += ["", f"This scenario uses uploaded weights: they are in `{weights_file}`; upload that file in the "
                   "app, or pass it to the command above with `--weights`."]  # fmt: skip
     if skipped:
         lines += ["", f"**Not included: {', '.join(skipped).upper()}.** {reason}"]
-    lines += ["", "## Files", "", *(f"- `{name}`: {_describe(name)}" for name in ("README.md", *files)), ""]
-    lines += ["## The data", "", _data_doc(), ""]
+    lines += ["", "## Files", "", *_file_list(files), ""]
+    lines += ["## The data", "", "```text", _data_doc(), "```", ""]
     return "\n".join(lines)
 
 
-def _describe(name: str) -> str:
-    if name == "README.md":
-        return "this file"
-    if name == "equations.md":
-        return "the live equations at step t, numbers substituted (LaTeX in Markdown)"
-    if name.startswith("animation/") and name.endswith(".html"):
-        return "the conveyor belt, playing as soon as it opens (standalone, works offline)"
-    suffix = Path(name).suffix
-    return FILE_NOTES.get(suffix, "file")
+def _file_list(files: dict[str, bytes]) -> list[str]:
+    """Markdown bullets: the figures (one line each, with their formats), then every other file."""
+    figures: dict[str, list[str]] = {}
+    for name in files:
+        if name.startswith("figures/") and not name.endswith(".js"):
+            stem, fmt = name.removeprefix("figures/").rsplit(".", 1)
+            figures.setdefault(stem, []).append(fmt)
+    formats = sorted({fmt for fmts in figures.values() for fmt in fmts}, key=FIGURE_FORMATS.index)
+    suffix = formats[0] if len(formats) == 1 else "{" + ",".join(formats) + "}"
+    lines = [f"- `figures/<name>.{suffix}`: every figure, 1280×720 "
+             f"({'; '.join(f'{fmt}: {FORMAT_NOTES[fmt]}' for fmt in formats)})"]  # fmt: skip
+    lines += [f"  - `{stem}`: {figure_note(stem)}" for stem in figures]
+    for name in ("README.md", *files):
+        if name in OTHER_FILES:
+            lines.append(f"- `{name}`: {OTHER_FILES[name]}")
+        elif name.startswith("data/") and name.endswith(".csv"):
+            lines.append(f"- `{name}`: table, columns below")
+        elif name.startswith("weights/"):
+            lines.append(f"- `{name}`: the uploaded weights")
+    return lines
 
 
 def _data_doc() -> str:

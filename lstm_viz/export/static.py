@@ -22,7 +22,7 @@ import io
 import os
 import threading
 
-from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_figure
+from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_spec
 
 PNG_SCALE = 2.0  # the default: a 1280×720 figure becomes a 2560×1440 PNG, sharp on any projector
 CSS_DPI = 96  # a CSS pixel is 1/96 inch, so a 1280-px figure is 13.3 in wide; dpi=300 means scale 3.125
@@ -179,7 +179,7 @@ class StaticRenderer:
             return
         try:
             asyncio.run_coroutine_threadsafe(browser.close(), loop).result(START_TIMEOUT_S)
-        except Exception:  # noqa: BLE001 - closing is best effort; the browser dies with its process group anyway
+        except Exception:  # closing is best effort: the browser dies with its process group anyway
             pass
         finally:
             _stop_loop(loop, thread)
@@ -191,11 +191,13 @@ class StaticRenderer:
         self.close()
 
     # --- rendering ------------------------------------------------------------------------------------
-    def render(self, fig, fmt: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT, scale: float = 1.0) -> bytes:
+    def render(self, fig, fmt: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT,
+               scale: float = 1.0) -> bytes:  # fmt: skip
         """``fig`` (a Figure or its dict) as PNG/SVG/PDF bytes, ``width × height`` CSS px times ``scale``."""
         return self.render_many([(fig, fmt)], width=width, height=height, scale=scale)[0]
 
-    def render_many(self, jobs, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT, scale: float = 1.0) -> list[bytes]:
+    def render_many(self, jobs, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT,
+                    scale: float = 1.0) -> list[bytes]:  # fmt: skip
         """Render ``[(fig, fmt), ...]`` (all at once on the renderer's tabs); bytes in the same order.
 
         ``scale`` applies to the PNGs only (SVG and PDF are vector and keep ``width × height``).
@@ -206,7 +208,8 @@ class StaticRenderer:
             if fmt not in FORMATS:
                 raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
             spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
-            specs.append((spec, {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}))
+            opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
+            specs.append((spec, opts))
         if not specs:
             return []
         self.start()
@@ -260,7 +263,7 @@ def figure_image(fig, fmt: str, *, mode: str | None = "print", caption: str | No
     """
     scale = png_scale(scale, dpi) if fmt == "png" else 1.0
     image = (renderer or shared_renderer()).render(
-        static_figure(fig, mode=mode, caption=caption), fmt, width=width, height=height, scale=scale
+        static_spec(fig, mode=mode, caption=caption), fmt, width=width, height=height, scale=scale
     )
     return with_png_dpi(image, dpi) if fmt == "png" and dpi is not None else image
 

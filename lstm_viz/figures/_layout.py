@@ -1,4 +1,4 @@
-"""Small pieces every figure shares: number formatting, titles, axis labels, reference lines, the finishing theme."""
+"""Small pieces every figure shares: number formatting, titles, stacked rows, and building the themed figure."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .palette import MUTED
-from .theme import LOOKS, apply_theme
+from .theme import LOOKS, theme_layout
 
 DIGITS = 3  # every number a student reads is shown to 3 decimals (hover and labels alike)
 STEP_AXIS = "step t"
@@ -38,11 +38,60 @@ def figure_title(text: str, subtitle: str | None = None) -> dict:
 SUBTITLE_ROOM = 30  # px of top margin a one-line subtitle needs below the title (screen sizes)
 
 
-def finish(fig: go.Figure) -> go.Figure:
-    """Every figure leaves its builder themed for the screen (room made for a subtitle); callers may re-theme it."""
-    if fig.layout.title.subtitle.text and fig.layout.margin.t is None:
-        fig.update_layout(margin_t=LOOKS["screen"].margin[2] + SUBTITLE_ROOM)
-    return apply_theme(fig, "screen")
+def make_figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
+    """The figure, built in one go from plain dicts and themed for the screen (room made for a subtitle).
+
+    Builders assemble dicts and construct once: Plotly's incremental ``update_*``/``add_*`` calls
+    validate property by property and cost up to a second per figure; this costs tens of ms.
+    """
+    if (layout.get("title") or {}).get("subtitle") and (layout.get("margin") or {}).get("t") is None:
+        layout.setdefault("margin", {})["t"] = LOOKS["screen"].margin[2] + SUBTITLE_ROOM
+    theme_layout(layout, "screen")
+    return go.Figure(data=data, layout=layout, frames=frames)
+
+
+def axis_key(kind: str, row: int) -> str:
+    """Layout key of row ``row``'s axis (1-based): ("x", 1) -> "xaxis", ("y", 3) -> "yaxis3"."""
+    return f"{kind}axis{row if row > 1 else ''}"
+
+
+def axis_ref(kind: str, row: int) -> str:
+    """How traces and shapes name that axis: ("x", 1) -> "x", ("y", 3) -> "y3"."""
+    return f"{kind}{row if row > 1 else ''}"
+
+
+def stacked_rows(heights, gap: float) -> dict:
+    """Layout axes for subplots stacked in rows sharing one step/unit axis (ticks under the bottom row only).
+
+    heights: relative row heights, top row first; gap: space between rows as a fraction of the height.
+    """
+    heights = np.asarray(heights, dtype=float)
+    rows = heights.size
+    usable = 1.0 - gap * (rows - 1)
+    tops = 1.0 - np.concatenate([[0.0], np.cumsum(heights[:-1] / heights.sum() * usable + gap)])
+    layout = {}
+    for row in range(1, rows + 1):
+        top = float(tops[row - 1])
+        bottom = max(0.0, top - float(heights[row - 1] / heights.sum() * usable))
+        layout[axis_key("x", row)] = {
+            "domain": [0.0, 1.0], "anchor": axis_ref("y", row), "showticklabels": row == rows,
+            **({"matches": "x"} if row > 1 else {}),
+        }  # fmt: skip
+        layout[axis_key("y", row)] = {"domain": [bottom, top], "anchor": axis_ref("x", row)}
+    return layout
+
+
+def on_row(trace: dict, row: int) -> dict:
+    """``trace`` drawn in row ``row`` of :func:`stacked_rows`."""
+    return {**trace, "xaxis": axis_ref("x", row), "yaxis": axis_ref("y", row)}
+
+
+def row_title(text: str, row: int, color: str) -> dict:
+    """A left-aligned title just above row ``row``."""
+    return {
+        "text": text, "xref": "paper", "x": 0, "xanchor": "left", "yref": f"{axis_ref('y', row)} domain", "y": 1,
+        "yanchor": "bottom", "showarrow": False, "font": {"color": color},
+    }  # fmt: skip
 
 
 def x_tick_labels(labels, steps: int, max_ticks: int = 80) -> dict:

@@ -23,7 +23,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._data import check_step, check_unit, is_lstm, single_sequence
-from ._layout import figure_title, finish, format_input, num
+from ._layout import figure_title, format_input, make_figure, num
 from .palette import GATE_COLORS, GATE_NAMES, INK, MUTED, mix, text_color_on, text_shade
 
 WIDTH, HEIGHT = 16.0, 8.45
@@ -141,7 +141,7 @@ def _node(center, symbol: str, width: float | None = None) -> tuple[dict, dict]:
     return shape, _label(x, y, symbol, size=LABEL_SIZE + (0 if width else 3))
 
 
-def _hover_points(s: _Step, t: int, unit: int, x_text: str) -> go.Scatter:
+def _hover_points(s: _Step, t: int, unit: int, x_text: str) -> dict:
     """Invisible markers on every block and port carrying the exact numbers (3 decimals) on hover."""
     where = f"step {t}, unit {unit}"
     points = [
@@ -158,10 +158,10 @@ def _hover_points(s: _Step, t: int, unit: int, x_text: str) -> go.Scatter:
         (MERGE_X, 0.35, f"input x<sub>t</sub> = {x_text}"),
     ]
     xs, ys, texts = zip(*points, strict=True)
-    return go.Scatter(
-        x=xs, y=ys, hovertext=texts, hoverinfo="text", mode="markers", showlegend=False,
-        marker={"size": 28, "color": "rgba(0,0,0,0)"}, name="values",
-    )  # fmt: skip
+    return {
+        "type": "scatter", "x": xs, "y": ys, "hovertext": texts, "hoverinfo": "text", "mode": "markers",
+        "showlegend": False, "marker": {"size": 28, "color": "rgba(0,0,0,0)"}, "name": "values",
+    }  # fmt: skip
 
 
 def _wires(s: _Step) -> tuple[list, list]:
@@ -245,8 +245,7 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
         _label(GATE_X[k], BUS_Y - 0.4, GATE_WORDS[k], color=text_shade(GATE_COLORS[k]), size=LABEL_SIZE - 1)
         for k in GATE_X
     ]
-    fig = go.Figure(_hover_points(s, t, unit, x_text))
-    fig.update_layout(
+    layout = dict(
         shapes=[body, *wire_shapes, *(b for b, _ in blocks), *(n for n, _ in nodes)],
         annotations=[
             *arrows,
@@ -261,9 +260,5 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
         margin={"l": 8, "r": 8, "t": 48, "b": 8},
         hovermode="closest",
         showlegend=False,
-        plot_bgcolor="#FFFFFF",
     )
-    fig = finish(fig)
-    fig.update_xaxes(visible=False, showgrid=False)
-    fig.update_yaxes(visible=False, showgrid=False)
-    return fig
+    return make_figure([_hover_points(s, t, unit, x_text)], layout)

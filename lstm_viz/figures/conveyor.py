@@ -12,17 +12,30 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ._animation import frame_steps, play_controls
 from ._data import check_step, check_unit, is_lstm, single_sequence
-from ._layout import STEP_AXIS, figure_title, finish, num, visible_char, x_tick_labels
+from ._layout import (
+    STEP_AXIS,
+    axis_key,
+    figure_title,
+    make_figure,
+    num,
+    on_row,
+    stacked_rows,
+    visible_char,
+    x_tick_labels,
+)
 from .palette import GATE_COLORS, GATE_SYMBOLS, INK, mix
 
 CURTAIN = "rgba(255, 255, 255, 0.86)"  # the future stays faintly visible through it
 AREA_WEIGHT = 0.55  # areas are lighter than the lines drawn over them
 ROW_HEIGHTS = (0.68, 0.32)
+ROW_GAP = 0.06
+BELT_EQUATION = "c<sub>t</sub> = kept f·c<sub>t−1</sub> + written i·g  ·  h<sub>t</sub> = o·tanh(c<sub>t</sub>)"
+ROW_MARKERS = ((1, ("c", "h")), (2, ("f", "i", "o")))  # which lines get a labelled dot at the cursor, per row
 MARKERS_UP_TO = 80  # steps: short sequences get a dot per step on c_t, so each step reads as one value
+LABELS_FLIP_AT = 0.8  # fraction of the sequence after which the cursor's labels move to its left
 THIN_LINES_FROM = 300  # steps: beyond this, lines are drawn thinner so they do not merge into a band
 
 
@@ -41,7 +54,7 @@ def _belt_range(s: dict) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def _data_traces(s: dict, labels) -> list[tuple[go.Scatter, int]]:
+def _data_traces(s: dict, labels) -> list[tuple[dict, int]]:
     """The whole sequence, drawn once: (trace, row) pairs.
 
     kept is the area between 0 and f·c_{t−1}; written is the band from there to c_t (= kept + written).
@@ -54,18 +67,20 @@ def _data_traces(s: dict, labels) -> list[tuple[go.Scatter, int]]:
     width = 2.0 if steps <= THIN_LINES_FROM else 1.0
 
     def line(key, name, row, **style):
-        return go.Scatter(
-            x0=0, dx=1, y=s[key], name=name, mode="lines", text=text,
+        return dict(
+            type="scatter", x0=0, dx=1, y=s[key], name=name, mode="lines", text=text,
             hovertemplate=f"{where}: {key} = %{{y:.3f}}<extra></extra>", **style,
         ), row  # fmt: skip
 
-    kept = go.Scatter(
-        x0=0, dx=1, y=s["kept"], name="kept  f·c<sub>t−1</sub>", mode="lines", fill="tozeroy", text=text,
+    kept = dict(
+        type="scatter", x0=0, dx=1, y=s["kept"], name="kept  f·c<sub>t−1</sub>", mode="lines", text=text,
+        fill="tozeroy",
         fillcolor=mix(GATE_COLORS["f"], AREA_WEIGHT, "#FFFFFF"), line={"color": GATE_COLORS["f"], "width": 0.8},
         hovertemplate=f"{where}: kept f·c = %{{y:.3f}}<extra></extra>",
     )  # fmt: skip
-    written = go.Scatter(
-        x0=0, dx=1, y=s["c"], name="written  i·g", mode="lines", fill="tonexty", text=text, customdata=s["written"],
+    written = dict(
+        type="scatter", x0=0, dx=1, y=s["c"], name="written  i·g", mode="lines", fill="tonexty", text=text,
+        customdata=s["written"],
         fillcolor=mix(GATE_COLORS["i"], AREA_WEIGHT, "#FFFFFF"), line={"width": 0},
         hovertemplate=f"{where}: written i·g = %{{customdata:.3f}}<extra></extra>",
     )  # fmt: skip
@@ -82,25 +97,25 @@ def _data_traces(s: dict, labels) -> list[tuple[go.Scatter, int]]:
 
 
 def _curtain(step: int, steps: int, y_range) -> dict:
-    """A white, translucent rectangle over the steps after ``step`` (none after the last)."""
-    left = step + 0.5
-    right = max(left, steps - 0.5)
+    """A translucent white rectangle over everything after ``step``, its left edge the cursor line at ``step``.
+
+    Drawn as an open path (left edge down, along the bottom, up the right) that reaches past the plot on
+    every other side, so only the left edge shows as a line; ``fill="toself"`` closes it for the fill.
+    """
     lo, hi = y_range
-    return {"x": [left, right, right, left, left], "y": [lo, lo, hi, hi, lo]}
-
-
-def _cursor(step: int, y_range) -> dict:
-    """A vertical line at ``step`` across the row."""
-    return {"x": [step, step], "y": list(y_range)}
+    reach = hi - lo
+    right = steps - 0.5 + 1.0
+    return {"x": [step, step, right, right], "y": [hi + reach, lo - reach, lo - reach, hi + reach]}
 
 
 def _markers(step: int, s: dict, keys) -> dict:
     """Dots on the lines at ``step``, labelled with their values; the highest label sits above its dot and
-    the lowest below, so labels of nearby values do not print over each other."""
+    the lowest below (so close values do not overprint), on the left once the cursor nears the right edge."""
     values = [s[k][step] for k in keys]
     order = np.argsort(values, kind="stable")
-    where = ["middle right"] * len(keys)
-    where[order[-1]], where[order[0]] = "top right", "bottom right"
+    side = "left" if step > LABELS_FLIP_AT * (len(s["c"]) - 1) else "right"
+    where = [f"middle {side}"] * len(keys)
+    where[order[-1]], where[order[0]] = f"top {side}", f"bottom {side}"
     return {
         "x": [step] * len(keys),
         "y": values,
@@ -109,29 +124,32 @@ def _markers(step: int, s: dict, keys) -> dict:
     }
 
 
-def _overlay_traces(step: int, s: dict, steps: int, ranges) -> list[tuple[go.Scatter, int]]:
-    """The parts that move: curtain, cursor line and labelled dots, per row (drawn over the data)."""
+def _overlay_traces(step: int, s: dict, steps: int, ranges) -> list[tuple[dict, int]]:
+    """The parts that move, per row, drawn over the data: the curtain (whose edge is the cursor) and the dots.
+
+    Two traces a row, not three: every trace in every frame costs Plotly ~0.2 ms to build.
+    """
     out = []
-    for row, keys in ((1, ("c", "h")), (2, ("f", "i", "o"))):
-        out.append((go.Scatter(**_curtain(step, steps, ranges[row - 1]), fill="toself", fillcolor=CURTAIN,
-                               mode="none", hoverinfo="skip", showlegend=False, name="not yet"), row))  # fmt: skip
-        out.append((go.Scatter(**_cursor(step, ranges[row - 1]), mode="lines", hoverinfo="skip",
-                               line={"color": INK, "width": 1.5, "dash": "dot"}, showlegend=False), row))  # fmt: skip
-        colors = [GATE_COLORS[k] for k in keys]
-        out.append((go.Scatter(**_markers(step, s, keys), mode="markers+text",
-                               marker={"color": colors, "size": 10, "line": {"color": "#FFFFFF", "width": 1.5}},
-                               textfont={"color": INK, "size": 12}, hoverinfo="skip", showlegend=False,
-                               cliponaxis=False), row))  # fmt: skip
+    for row, keys in ROW_MARKERS:
+        out.append(({
+            "type": "scatter", **_curtain(step, steps, ranges[row - 1]), "fill": "toself", "fillcolor": CURTAIN,
+            "mode": "lines", "line": {"color": INK, "width": 1.5, "dash": "dot"}, "hoverinfo": "skip",
+            "showlegend": False, "name": "not yet",
+        }, row))  # fmt: skip
+        out.append(({
+            "type": "scatter", **_markers(step, s, keys), "mode": "markers+text", "hoverinfo": "skip",
+            "marker": {"color": [GATE_COLORS[k] for k in keys], "size": 10, "line": {"color": "#FFFFFF", "width": 1.5}},
+            "textfont": {"color": INK, "size": 12}, "showlegend": False, "cliponaxis": False,
+        }, row))  # fmt: skip
     return out
 
 
-def _frame(step: int, s: dict, steps: int, ranges, first_overlay: int) -> go.Frame:
+def _frame(step: int, s: dict, steps: int, ranges, first_overlay: int) -> dict:
     """Only the overlay's coordinates change from frame to frame."""
     data = []
-    for row, keys in ((1, ("c", "h")), (2, ("f", "i", "o"))):
-        data += [_curtain(step, steps, ranges[row - 1]), _cursor(step, ranges[row - 1]), _markers(step, s, keys)]
-    overlay = list(range(first_overlay, first_overlay + len(data)))
-    return go.Frame(name=str(step), data=data, traces=overlay)
+    for row, keys in ROW_MARKERS:
+        data += [_curtain(step, steps, ranges[row - 1]), _markers(step, s, keys)]
+    return {"name": str(step), "data": data, "traces": list(range(first_overlay, first_overlay + len(data)))}
 
 
 def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = True, x_labels=None, *,
@@ -153,26 +171,26 @@ def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = Tr
     s = _series(trace, unit)
     ranges = (_belt_range(s), (-0.04, 1.12))
 
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=list(ROW_HEIGHTS), vertical_spacing=0.06)
+    layout = stacked_rows(ROW_HEIGHTS, ROW_GAP)
     parts = _data_traces(s, x_labels) + _overlay_traces(shown, s, steps, ranges)
-    for item, row in parts:
-        fig.add_trace(item, row=row, col=1)
-    fig.update_xaxes(range=[-0.5, steps - 0.5], **ticks)
-    fig.update_xaxes(title_text=STEP_AXIS, row=2, col=1)
-    fig.update_yaxes(range=list(ranges[0]), title_text="value in the cell", row=1, col=1, zeroline=True)
-    fig.update_yaxes(range=list(ranges[1]), title_text="gate", tickvals=[0, 0.5, 1], row=2, col=1)
-    fig.update_layout(
-        title=figure_title(f"The cell state as a conveyor belt, unit {unit}",
-                    "c<sub>t</sub> = kept f·c<sub>t−1</sub> + written i·g  ·  h<sub>t</sub> = o·tanh(c<sub>t</sub>)"),
+    data = [on_row(item, row) for item, row in parts]
+    for row in (1, 2):
+        layout[axis_key("x", row)].update(range=[-0.5, steps - 0.5], **ticks)
+    layout["xaxis2"]["title"] = {"text": STEP_AXIS}
+    layout["yaxis"].update(range=list(ranges[0]), title={"text": "value in the cell"}, zeroline=True)
+    layout["yaxis2"].update(range=list(ranges[1]), title={"text": "gate"}, tickvals=[0, 0.5, 1])
+    layout.update(
+        title=figure_title(f"The cell state as a conveyor belt, unit {unit}", BELT_EQUATION),
         hovermode="x",
         legend={"orientation": "h", "traceorder": "normal", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
     )  # fmt: skip
+    frames = None
     if animate:
         chosen = frame_steps(steps, t)
-        first_overlay = len(parts) - 6
-        fig.frames = [_frame(int(k), s, steps, ranges, first_overlay) for k in chosen]
+        first_overlay = len(parts) - 2 * len(ROW_MARKERS)
+        frames = [_frame(int(k), s, steps, ranges, first_overlay) for k in chosen]
         labels = [f"{k}" + (f"  {visible_char(str(x_labels[k]))}" if x_labels is not None else "") for k in chosen]
         active = int(np.searchsorted(chosen, shown))
         play_from = active if t is not None and active < len(chosen) - 1 else 0
-        fig.update_layout(**play_controls([str(k) for k in chosen], labels, active, play_from))
-    return finish(fig)
+        layout.update(play_controls([str(k) for k in chosen], labels, active, play_from))
+    return make_figure(data, layout, frames)

@@ -2,11 +2,12 @@ r"""The cell's equations with this step's numbers in them, as LaTeX for ``st.lat
 
     f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f) = \sigma(0.120 - 0.340 + 2.530) = \sigma(2.310) = 0.910
 
-Every number has 3 decimals and matches the trace (rounded). Sums add up exactly: the parts are
-rounded up or down, whichever makes them total the rounded result and stays closest to the product
-of the shown operands. A σ/tanh of a shown argument is within 1e-3 of the shown value; a product of
-two shown operands is within half a unit of each operand's last digit (times the other) of the shown
-result: that is as consistent as 3-decimal numbers can be.
+Every number has 3 decimals. The values a student meets elsewhere (the gates i, f, g, o, c_{t-1}, c_t,
+h_t) are the trace's, rounded. The in-between numbers (the terms of z, z itself, f·c and i·g, tanh c_t,
+an RNN's a_t) may sit one last digit off their own rounding, whichever makes the arithmetic on screen
+exact: the terms add up to z, σ(z) rounds to the gate, the products round to the terms. Only when no
+such choice exists (e.g. 0.910 · 3.500 next to f = 0.9104, c = 3.5004) is that step written
+``\approx`` instead of ``=``: the equation says honestly where rounding shows.
 
 W_k, U_k, b_k are the focused unit's rows of ``weight_ih``, ``weight_hh`` and ``bias_ih + bias_hh``.
 """
@@ -21,7 +22,16 @@ from ._data import check_step, check_unit, is_lstm, single_sequence
 
 DIGITS = 3
 SCALE = 10**DIGITS  # numbers are handled as integer thousandths, so sums are exact
+SHOWABLE = 1e12  # beyond this a 3-decimal number means nothing (and inf/NaN cannot be written at all)
+SLACK = 1.5  # an in-between number may be this many last digits from its exact value (rounding ± one digit)
 GATE_FUNCTIONS = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+NONLINEARITY = {"i": _sigmoid, "f": _sigmoid, "g": np.tanh, "o": _sigmoid}
 
 
 def _thousandths(value: float) -> int:
@@ -40,7 +50,7 @@ def _operand(milli: int) -> str:
     return f"({_text(milli)})" if milli < 0 else _text(milli)
 
 
-def _sum(parts: list[int]) -> str:
+def _sum(parts) -> str:
     """ "0.120 - 0.340 + 2.530": signs as operators, so the terms read like the equation."""
     out = _text(parts[0])
     for p in parts[1:]:
@@ -48,26 +58,44 @@ def _sum(parts: list[int]) -> str:
     return out
 
 
-def split_rounded(parts, total: float, references=None) -> list[int]:
-    """Round ``parts`` to thousandths so that they add up exactly to ``total`` rounded.
+def _relation(exact: bool) -> str:
+    r"""``=`` when the shown operands give the shown result to the last digit, else ``\approx``."""
+    return "=" if exact else r"\approx"
 
-    Each part is rounded down or up (never further); among the combinations that hit the rounded
-    total, the one closest to ``references`` (what the shown operands give; default: the parts) wins.
+
+def _apply(fn, milli: int) -> int:
+    """fn of a shown number, rounded like a shown number."""
+    return _thousandths(float(fn(milli / SCALE)))
+
+
+def _product(a: int, b: int) -> int:
+    """The product of two shown numbers, rounded like a shown number."""
+    return _thousandths(a * b / SCALE**2)
+
+
+def nearby(value: float) -> list[int]:
+    """The 3-decimal numbers (in thousandths) within ``SLACK`` last digits of ``value``, nearest first."""
+    rounded = _thousandths(value)
+    exact = value * SCALE
+    return sorted((c for c in (rounded - 1, rounded, rounded + 1) if abs(c - exact) <= SLACK),
+                  key=lambda c: abs(c - exact))  # fmt: skip
+
+
+def split_rounded(parts, total: int, references=None) -> list[int] | None:
+    """``parts`` as nearby 3-decimal numbers adding up exactly to ``total`` (thousandths), or None.
+
+    Among the combinations that do, the fewest misses of ``references`` (what the shown operands of
+    each part give, in thousandths) win, then the closest to the exact parts.
     """
-    parts = [float(p) for p in parts]
-    refs = parts if references is None else [float(r) for r in references]
-    target = _thousandths(total)
-    floors = [int(np.floor(p * SCALE)) for p in parts]
-    best, best_cost = None, np.inf
-    for ups in product((0, 1), repeat=len(parts)):
-        candidate = [f + u for f, u in zip(floors, ups, strict=True)]
-        if sum(candidate) != target:
+    exact = [float(p) * SCALE for p in parts]
+    best, best_cost = None, None
+    for combo in product(*(nearby(p) for p in parts)):
+        if sum(combo) != total:
             continue
-        cost = sum(abs(c / SCALE - r) for c, r in zip(candidate, refs, strict=True))
-        if cost < best_cost:
-            best, best_cost = candidate, cost
-    if best is None:  # only when ``total`` is not the sum of ``parts``: fall back to plain rounding
-        return [_thousandths(p) for p in parts]
+        misses = sum(c != r for c, r in zip(combo, references, strict=True)) if references is not None else 0
+        cost = (misses, sum(abs(c - e) for c, e in zip(combo, exact, strict=True)))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = list(combo), cost
     return best
 
 
@@ -81,7 +109,11 @@ def _check(params, trace, t, unit, lstm: bool, sample: int):
             f"the parameters (H = {params.hidden_size}, D = {params.input_size}) do not match the trace "
             f"(H = {trace.hidden_size}, D = {trace.x.shape[-1]})."
         )
-    return trace, check_step(trace, t), check_unit(trace, unit)
+    t, unit = check_step(trace, t), check_unit(trace, unit)
+    at_step = [getattr(trace, k)[t] for k in ("preact", "a", "c", "h", "h_prev", "x") if hasattr(trace, k)]
+    if not all(np.all(np.abs(v) < SHOWABLE) for v in at_step):  # also False for inf and NaN
+        raise ValueError(f"step {t} holds values too large to write out (an overflow?): no equation to show.")
+    return trace, t, unit
 
 
 def _affine(weight_ih, weight_hh, bias, trace, t: int, row: int) -> tuple[float, float, float]:
@@ -93,12 +125,54 @@ def _affine(weight_ih, weight_hh, bias, trace, t: int, row: int) -> tuple[float,
     )
 
 
+def _plain_sum(parts) -> tuple[int, list[int]]:
+    """(total, terms) with every term simply rounded: the fallback when no nearby total can be split."""
+    terms = [_thousandths(float(p)) for p in parts]
+    return sum(terms), terms
+
+
 def _gate_equation(key: str, parts, z: float, value: float) -> str:
-    fn = GATE_FUNCTIONS[key]
-    shown = split_rounded(parts, z)
+    """σ or tanh of z = W x + U h + b: z chosen (within a last digit) so that the terms add up to it
+    and σ(z) rounds to the gate's value, when such a z exists."""
+    fn, v = GATE_FUNCTIONS[key], _thousandths(value)
+    choices = [(z_c, split_rounded(parts, z_c)) for z_c in nearby(z)]
+    choices = [(z_c, terms) for z_c, terms in choices if terms is not None]
+    exact = [(z_c, terms) for z_c, terms in choices if _apply(NONLINEARITY[key], z_c) == v]
+    z_shown, terms = (exact or choices or [_plain_sum(parts)])[0]
     return (
-        rf"{key}_t = {fn}(W_{key} x_t + U_{key} h_{{t-1}} + b_{key}) = {fn}({_sum(shown)}) "
-        rf"= {fn}({_text(sum(shown))}) = {_text(_thousandths(value))}"
+        rf"{key}_t = {fn}(W_{key} x_t + U_{key} h_{{t-1}} + b_{key}) = {fn}({_sum(terms)}) "
+        rf"= {fn}({_text(z_shown)}) {_relation(bool(exact))} {_text(v)}"
+    )
+
+
+def _cell_equation(trace, t: int, unit: int) -> tuple[str, int]:
+    """c_t = f·c_{t-1} + i·g with kept and written chosen to add up to c_t and, if possible, to be the
+    products of the shown operands. Returns the LaTeX and the shown c_t (thousandths)."""
+    i, f, g = (_thousandths(float(getattr(trace, k)[t, unit])) for k in "ifg")
+    c_prev, c = _thousandths(float(trace.c_prev[t, unit])), _thousandths(float(trace.c[t, unit]))
+    products = [_product(f, c_prev), _product(i, g)]
+    exact_terms = [float(trace.kept[t, unit]), float(trace.written[t, unit])]
+    kept, written = split_rounded(exact_terms, c, references=products) or [_thousandths(x) for x in exact_terms]
+    relation = _relation([kept, written] == products)
+    latex = (
+        rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t = {_text(f)} \cdot {_operand(c_prev)} "
+        rf"+ {_text(i)} \cdot {_operand(g)} {relation} {_sum([kept, written])} = {_text(kept + written)}"
+    )
+    return latex, kept + written
+
+
+def _hidden_equation(trace, t: int, unit: int, c: int) -> str:
+    """h_t = o·tanh(c_t) with tanh(c_t) chosen (within a last digit) to make both steps exact if it can."""
+    o, h = _thousandths(float(trace.o[t, unit])), _thousandths(float(trace.h[t, unit]))
+
+    def misses(tc: int) -> tuple[bool, bool]:
+        return _apply(np.tanh, c) != tc, _product(o, tc) != h
+
+    tanh_c = min(nearby(float(trace.tanh_c[t, unit])), key=lambda tc: sum(misses(tc)))
+    tanh_miss, product_miss = misses(tanh_c)
+    return (
+        rf"h_t = o_t \odot \tanh(c_t) = {_text(o)} \cdot \tanh({_text(c)}) {_relation(not tanh_miss)} "
+        rf"{_text(o)} \cdot {_operand(tanh_c)} {_relation(not product_miss)} {_text(h)}"
     )
 
 
@@ -111,31 +185,20 @@ def lstm_equations(params, trace, t: int, unit: int, *, sample: int = 0) -> list
         row = k * hidden + unit
         parts = _affine(params.weight_ih, params.weight_hh, bias, trace, t, row)
         lines.append(_gate_equation(key, parts, float(trace.preact[t, row]), float(getattr(trace, key)[t, unit])))
-    i, f, g, o = (_thousandths(float(getattr(trace, k)[t, unit])) for k in "ifgo")
-    c_prev, c = _thousandths(float(trace.c_prev[t, unit])), float(trace.c[t, unit])
-    kept, written = split_rounded(
-        [float(trace.kept[t, unit]), float(trace.written[t, unit])], c,
-        references=[f * c_prev / SCALE**2, i * g / SCALE**2],
-    )  # fmt: skip
-    lines.append(
-        rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t = {_text(f)} \cdot {_operand(c_prev)} "
-        rf"+ {_text(i)} \cdot {_operand(g)} = {_sum([kept, written])} = {_text(kept + written)}"
-    )
-    tanh_c, h = _thousandths(float(trace.tanh_c[t, unit])), _thousandths(float(trace.h[t, unit]))
-    lines.append(
-        rf"h_t = o_t \odot \tanh(c_t) = {_text(o)} \cdot \tanh({_text(kept + written)}) "
-        rf"= {_text(o)} \cdot {_operand(tanh_c)} = {_text(h)}"
-    )
-    return lines
+    cell, c = _cell_equation(trace, t, unit)
+    return [*lines, cell, _hidden_equation(trace, t, unit, c)]
 
 
 def rnn_equations(params, trace, t: int, unit: int, *, sample: int = 0) -> list[str]:
     """The vanilla RNN's two equations (a, h) at step ``t`` for ``unit``, numbers substituted."""
     trace, t, unit = _check(params, trace, t, unit, lstm=False, sample=sample)
     parts = _affine(params.weight_ih, params.weight_hh, params.bias, trace, t, unit)
-    shown = split_rounded(parts, float(trace.a[t, unit]))
-    a = sum(shown)
+    h = _thousandths(float(trace.h[t, unit]))
+    choices = [(a_c, split_rounded(parts, a_c)) for a_c in nearby(float(trace.a[t, unit]))]
+    choices = [(a_c, terms) for a_c, terms in choices if terms is not None]
+    exact = [(a_c, terms) for a_c, terms in choices if _apply(np.tanh, a_c) == h]
+    a, terms = (exact or choices or [_plain_sum(parts)])[0]
     return [
-        rf"a_t = W x_t + U h_{{t-1}} + b = {_sum(shown)} = {_text(a)}",
-        rf"h_t = \tanh(a_t) = \tanh({_text(a)}) = {_text(_thousandths(float(trace.h[t, unit])))}",
+        rf"a_t = W x_t + U h_{{t-1}} + b = {_sum(terms)} = {_text(a)}",
+        rf"h_t = \tanh(a_t) = \tanh({_text(a)}) {_relation(bool(exact))} {_text(h)}",
     ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ._data import (
     LSTM_QUANTITIES,
@@ -21,32 +20,46 @@ from ._data import (
     single_sequence,
     value_range,
 )
-from ._layout import UNIT_AXIS, figure_title, finish, num
+from ._layout import UNIT_AXIS, axis_key, axis_ref, figure_title, make_figure, num, on_row, stacked_rows
 from .palette import GATE_NAMES, INK, mix, quantity_color, text_shade
 
+ROW_GAP = 0.035  # between rows, as a fraction of the plotting height
+LABEL_ROOM = 0.18  # of a row's range, kept free above the bars for the focused bar's value
+DTICK_UP_TO = 32  # units: up to this many, every unit gets its own tick
 UNFOCUSED_WEIGHT = 0.45  # other units' bars: their colour blended this far from white
 FOCUS_BAND = "rgba(26, 26, 26, 0.07)"
 
 
-def _row(key: str, values: np.ndarray, t: int, focus: int | None) -> go.Bar:
+def _row(key: str, values: np.ndarray, t: int, focus: int | None) -> dict:
     """The bars of one quantity at step t: (H,) values, the focused one in full colour and labelled."""
     color = quantity_color(key)
     hidden = values.shape[1]
-    at_t = values[t]
+    at_t = np.array(values[t])
     focused = np.arange(hidden) == focus
     colors = [color if on or focus is None else mix(color, UNFOCUSED_WEIGHT, base="#FFFFFF") for on in focused]
-    return go.Bar(
-        x=np.arange(hidden),
-        y=at_t,
-        marker={"color": colors, "line": {"color": [INK if on else color for on in focused], "width": 1}},
-        text=[num(v) if on else "" for v, on in zip(at_t, focused, strict=True)],
-        textposition="outside",
-        cliponaxis=False,
-        textfont={"color": text_shade(color)},
-        name=GATE_NAMES.get(key, key),
-        hovertemplate=f"unit %{{x}}: {key} = %{{y:.3f}}<extra>{GATE_NAMES.get(key, key)}</extra>",
-        showlegend=False,
-    )
+    return {
+        "type": "bar",
+        "x": np.arange(hidden),
+        "y": at_t,
+        "marker": {"color": colors, "line": {"color": [INK if on else color for on in focused], "width": 1}},
+        "text": [num(v) if on else "" for v, on in zip(at_t, focused, strict=True)],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"color": text_shade(color)},
+        "name": GATE_NAMES.get(key, key),
+        "hovertemplate": f"unit %{{x}}: {key} = %{{y:.3f}}<extra>{GATE_NAMES.get(key, key)}</extra>",
+        "showlegend": False,
+    }
+
+
+def _y_axis(key: str, values: np.ndarray) -> dict:
+    """A y axis fixed over the whole sequence, with room above (and below) for the focused bar's label."""
+    lo, hi = value_range(key, values)
+    pad = LABEL_ROOM * (hi - lo)
+    return {
+        "range": [lo - (pad if lo < 0 else 0), hi + pad], "tickvals": [lo, 0, hi] if lo < 0 else [0, hi],
+        "tickformat": ".2~f", "zeroline": True, "zerolinecolor": "#9A9A9A", "fixedrange": True,
+    }  # fmt: skip
 
 
 def gate_bars(trace, t: int, focus_unit: int | None = None, quantities=None, *, sample: int = 0) -> go.Figure:
@@ -60,31 +73,31 @@ def gate_bars(trace, t: int, focus_unit: int | None = None, quantities=None, *, 
     if focus_unit is not None:
         focus_unit = check_unit(trace, focus_unit)
     keys = tuple(quantities or (LSTM_QUANTITIES if is_lstm(trace) else RNN_QUANTITIES))
-    fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.035)
+    hidden = trace.hidden_size
+    layout = stacked_rows([1] * len(keys), ROW_GAP)
+    data, annotations, shapes = [], [], []
     for row, key in enumerate(keys, start=1):
         values = quantity(trace, key)
-        lo, hi = value_range(key, values)
-        fig.add_trace(_row(key, values, t, focus_unit), row=row, col=1)
-        pad = 0.18 * (hi - lo)  # room for the focused bar's label
-        fig.update_yaxes(
-            range=[lo - (pad if lo < 0 else 0), hi + pad], tickvals=[lo, 0, hi] if lo < 0 else [0, hi],
-            tickformat=".2~f", zeroline=True, zerolinecolor="#9A9A9A", row=row, col=1, fixedrange=True,
-        )  # fmt: skip
-        fig.add_annotation(
-            text=f"<b>{key}</b> {GATE_NAMES.get(key, key)}", xref="paper", x=1.01, xanchor="left",
-            yref=f"y{row if row > 1 else ''} domain", y=0.5, showarrow=False,
-            font={"color": text_shade(quantity_color(key))},
-        )  # fmt: skip
-    if focus_unit is not None:
-        fig.add_vrect(x0=focus_unit - 0.5, x1=focus_unit + 0.5, fillcolor=FOCUS_BAND, line_width=0, layer="below")
-    fig.update_xaxes(title_text=UNIT_AXIS, row=len(keys), col=1)
-    fig.update_xaxes(
-        dtick=1 if trace.hidden_size <= 32 else None, range=[-0.6, trace.hidden_size - 0.4], fixedrange=True
-    )
+        data.append(on_row(_row(key, values, t, focus_unit), row))
+        layout[axis_key("y", row)].update(_y_axis(key, values))
+        layout[axis_key("x", row)].update(
+            range=[-0.6, hidden - 0.4], fixedrange=True, **({"dtick": 1} if hidden <= DTICK_UP_TO else {})
+        )
+        annotations.append({
+            "text": f"<b>{key}</b> {GATE_NAMES.get(key, key)}", "xref": "paper", "x": 1.01, "xanchor": "left",
+            "yref": f"{axis_ref('y', row)} domain", "y": 0.5, "showarrow": False,
+            "font": {"color": text_shade(quantity_color(key))},
+        })  # fmt: skip
+        if focus_unit is not None:
+            shapes.append({
+                "type": "rect", "xref": axis_ref("x", row), "yref": f"{axis_ref('y', row)} domain",
+                "x0": focus_unit - 0.5, "x1": focus_unit + 0.5, "y0": 0, "y1": 1,
+                "fillcolor": FOCUS_BAND, "line": {"width": 0}, "layer": "below",
+            })  # fmt: skip
+    layout[axis_key("x", len(keys))]["title"] = {"text": UNIT_AXIS}
     focus = f", unit {focus_unit} highlighted" if focus_unit is not None else ""
-    fig.update_layout(
-        title=figure_title(f"All units at step t = {t}", f"{trace.hidden_size} units{focus}"),
-        bargap=0.25,
-        margin={"r": 130},
-    )
-    return finish(fig)
+    layout.update(
+        title=figure_title(f"All units at step t = {t}", f"{hidden} units{focus}"),
+        annotations=annotations, shapes=shapes, bargap=0.25, margin={"r": 130},
+    )  # fmt: skip
+    return make_figure(data, layout)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ._layout import figure_title, finish
+from ._layout import figure_title, make_figure
 from .palette import GATE_COLORS, distinct_colors, model_color, text_shade
 
+LAG_AXIS = "lag T − 1 − t (steps between h<sub>t</sub> and the loss)"
+SUBTITLE = "loss L at the last step; on a log axis each line's slope is its per-step factor ×ρ"
 NEGLIGIBLE = 1e-6  # "the gradient is gone": a millionth of its size at the loss
 SHADE_OPACITY = 0.09
 
@@ -76,7 +78,7 @@ def _y_range(flows) -> tuple[float, float]:
     return float(lo), float(max(hi, lo + 1))
 
 
-def _edge_markers(flow, label: str, color: str, y_range) -> list[go.Scatter]:
+def _edge_markers(flow, label: str, color: str, y_range) -> list[dict]:
     """Markers for lags that a log axis cannot show: ▲ at the top for inf/NaN, ▼ at the bottom for 0."""
     out = []
     values = np.asarray(flow.dh_norm, dtype=float)
@@ -85,34 +87,48 @@ def _edge_markers(flow, label: str, color: str, y_range) -> list[go.Scatter]:
         (np.isfinite(values) & (values <= 0), 10 ** y_range[0], "triangle-down", "underflow (exactly 0)"),
     ):
         if bad.any():
-            out.append(go.Scatter(
-                x=flow.lag[bad], y=np.full(int(bad.sum()), y), mode="markers", name=f"{label}: {what}",
-                marker={"symbol": symbol, "size": 9, "color": color, "line": {"color": "#FFFFFF", "width": 1}},
-                hovertemplate=f"lag %{{x}}: ‖∂L/∂h‖ = {what}<extra>{label}</extra>", cliponaxis=False,
-            ))  # fmt: skip
+            out.append({
+                "type": "scatter", "x": flow.lag[bad], "y": np.full(int(bad.sum()), y), "mode": "markers",
+                "name": f"{label}: {what}", "cliponaxis": False,
+                "marker": {"symbol": symbol, "size": 9, "color": color, "line": {"color": "#FFFFFF", "width": 1}},
+                "hovertemplate": f"lag %{{x}}: ‖∂L/∂h‖ = {what}<extra>{label}</extra>",
+            })  # fmt: skip
     return out
 
 
-def _norm_traces(flow, label: str, color: str) -> list[go.Scatter]:
-    rate = format_rate(flow.decay_rate())
-    out = [go.Scatter(
-        x=flow.lag, y=_drawable(flow.dh_norm), mode="lines", name=f"{label}  ‖∂L/∂h<sub>t</sub>‖  × {rate}/step",
-        line={"color": color, "width": 3}, hovertemplate=f"lag %{{x}}: ‖∂L/∂h‖ = %{{y:.3e}}<extra>{label}</extra>",
-    )]  # fmt: skip
-    if flow.dc_norm is not None:
-        c_rate = format_rate(flow.decay_rate("dc_norm"))
-        out.append(go.Scatter(
-            x=flow.lag, y=_drawable(flow.dc_norm), mode="lines", name=f"{label}  ‖∂L/∂c<sub>t</sub>‖  × {c_rate}/step",
-            line={"color": color, "width": 2, "dash": "dash"},
-            hovertemplate=f"lag %{{x}}: ‖∂L/∂c‖ = %{{y:.3e}}<extra>{label}</extra>",
-        ))  # fmt: skip
-    return out
+def _norm_line(flow, quantity: str, label: str, color: str) -> dict:
+    """One norm against the lag: ‖∂L/∂h_t‖ solid, ‖∂L/∂c_t‖ dashed; the legend gives its fitted rate."""
+    symbol = "h" if quantity == "dh_norm" else "c"
+    rate = format_rate(flow.decay_rate(quantity))
+    return {
+        "type": "scatter", "x": flow.lag, "y": _drawable(getattr(flow, quantity)), "mode": "lines",
+        "name": f"{label}  ‖∂L/∂{symbol}<sub>t</sub>‖  × {rate}/step",
+        "line": {"color": color, "width": 3} if symbol == "h" else {"color": color, "width": 2, "dash": "dash"},
+        "hovertemplate": f"lag %{{x}}: ‖∂L/∂{symbol}‖ = %{{y:.3e}}<extra>{label}</extra>",
+    }  # fmt: skip
 
 
 def _colors(flows: dict) -> dict[str, str]:
     """Model colours (LSTM blue, RNN vermillion); a second flow of the same model gets the next free hue."""
     preferred = [GATE_COLORS.get(flow.model, model_color(label)) for label, flow in flows.items()]
     return dict(zip(flows, distinct_colors(preferred), strict=True))
+
+
+def _overflow_marks(flow, label: str, color: str) -> tuple[list, list]:
+    """(shapes, annotations) shading the lags beyond the first overflow and saying so in words."""
+    first = _first_bad_lag(flow)
+    if first is None:
+        return [], []
+    shade = {
+        "type": "rect", "xref": "x", "yref": "paper", "x0": first - 0.5, "x1": int(flow.lag.max()) + 0.5,
+        "y0": 0, "y1": 1, "fillcolor": color, "opacity": SHADE_OPACITY, "line": {"width": 0}, "layer": "below",
+    }  # fmt: skip
+    note = {
+        "x": first - 0.5, "xref": "x", "xanchor": "left", "y": 0.95, "yref": "paper", "yanchor": "top",
+        "showarrow": False, "xshift": 4, "text": f"<b>{label}: {overflow_phrase(first)}</b>  (▲ = ∞, off a log axis)",
+        "font": {"color": text_shade(color)}, "bgcolor": "rgba(255,255,255,0.85)",
+    }  # fmt: skip
+    return [shade], [note]
 
 
 def gradient_flow_figure(flows, title: str | None = None) -> go.Figure:
@@ -127,45 +143,26 @@ def gradient_flow_figure(flows, title: str | None = None) -> go.Figure:
         raise ValueError("gradient_flow_figure needs at least one GradientFlow.")
     colors = _colors(flows)
     y_range = _y_range(flows.values())
-    fig = go.Figure()
+    data = [
+        _norm_line(flow, q, label, colors[label])
+        for label, flow in flows.items()
+        for q in ("dh_norm", "dc_norm")
+        if getattr(flow, q) is not None
+    ]
+    shapes, notes = [], []
     for label, flow in flows.items():
-        for item in _norm_traces(flow, label, colors[label]):
-            fig.add_trace(item)
-    for label, flow in flows.items():
-        for item in _edge_markers(flow, label, colors[label], y_range):
-            fig.add_trace(item)
-        _mark_overflow(fig, flow, label, colors[label])
+        data += _edge_markers(flow, label, colors[label], y_range)
+        shade, note = _overflow_marks(flow, label, colors[label])
+        shapes += shade
+        notes += note
     max_lag = max(int(f.lag.max()) for f in flows.values())
-    fig.update_xaxes(title_text="lag T − 1 − t (steps between h<sub>t</sub> and the loss)", range=[-0.5, max_lag + 0.5])
-    fig.update_yaxes(type="log", range=[y_range[0] - 0.15, y_range[1] + 0.15], exponentformat="power",
-                     title_text="‖∂L/∂h<sub>t</sub>‖ (log scale)")  # fmt: skip
-    fig.update_layout(
-        title=figure_title(
-            title or "How far back the gradient reaches",
-            "loss L at the last step; on a log axis each line's slope is its per-step factor ×ρ",
-        ),
-        legend={
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.02,
-            "yanchor": "bottom",
-            "bordercolor": "#D0D0D0",
-            "borderwidth": 1,
-        },
-        hovermode="closest",
-    )
-    return finish(fig)
-
-
-def _mark_overflow(fig: go.Figure, flow, label: str, color: str) -> None:
-    """Shade the lags beyond the first overflow and say so in words."""
-    first = _first_bad_lag(flow)
-    if first is None:
-        return
-    fig.add_vrect(x0=first - 0.5, x1=int(flow.lag.max()) + 0.5, fillcolor=color, opacity=SHADE_OPACITY, line_width=0,
-                  layer="below")  # fmt: skip
-    fig.add_annotation(
-        x=first - 0.5, xanchor="left", y=0.95, yref="paper", yanchor="top", showarrow=False, xshift=4,
-        text=f"<b>{label}: {overflow_phrase(first)}</b>  (▲ = ∞, off a log axis)",
-        font={"color": text_shade(color)}, bgcolor="rgba(255,255,255,0.85)",
-    )  # fmt: skip
+    layout = {
+        "xaxis": {"title": {"text": LAG_AXIS}, "range": [-0.5, max_lag + 0.5]},
+        "yaxis": {"type": "log", "range": [y_range[0] - 0.15, y_range[1] + 0.15], "exponentformat": "power",
+                  "title": {"text": "‖∂L/∂h<sub>t</sub>‖ (log scale)"}},
+        "title": figure_title(title or "How far back the gradient reaches", SUBTITLE),
+        "legend": {"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#D0D0D0",
+                   "borderwidth": 1},
+        "hovermode": "closest", "shapes": shapes, "annotations": notes,
+    }  # fmt: skip
+    return make_figure(data, layout)

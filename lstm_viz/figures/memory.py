@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ._data import nice_ceil
-from ._layout import STEP_AXIS, figure_title, finish, num, visible_char, x_tick_labels
-from .palette import GATE_NAMES, GATE_SCALE, SIGNED_SCALE, distinct_colors, gate_scale, model_color
+from ._layout import (
+    STEP_AXIS,
+    axis_key,
+    figure_title,
+    make_figure,
+    num,
+    on_row,
+    row_title,
+    stacked_rows,
+    visible_char,
+    x_tick_labels,
+)
+from .palette import GATE_NAMES, GATE_SCALE, SIGNED_SCALE, distinct_colors, gate_scale, model_color, text_shade
 from .theme import MONO_FAMILY
 
+ROW_GAP = 0.12  # between the models' rows (room for their titles)
 LINE_WIDTH = 60  # characters per line, as in Karpathy's cell visualisations
 LINE_PX = 26  # height of one line of text (screen); the figure grows with the text
 TEXT_MARGIN_PX = 170  # title, subtitle, colourbar and margins around the lines (screen sizes)
@@ -59,24 +70,21 @@ def text_heat(chars, values, title: str | None = None, scale: str = "signed", *,
     hover = [[
         "" if np.isnan(k) else f"step {int(k)} '{visible_char(chars[int(k)])}': {value_name} = {num(values[int(k)])}"
         for k in row] for row in shown]  # fmt: skip
-    fig = go.Figure(go.Heatmap(
-        z=z, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text", xgap=1, ygap=3,
-        textfont={"family": MONO_FAMILY, "size": 15}, **_scale(scale, value_name, values),
-        colorbar={"title": {"text": value_name, "side": "top"}, "orientation": "h", "thickness": 10, "len": 0.3,
-                  "x": 1, "xanchor": "right", "y": -0.04, "yanchor": "top", "ypad": 0, "outlinewidth": 0,
-                  "tickformat": ".3~g"},
-    ))  # fmt: skip
+    heat = {
+        "type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "hovertext": hover, "hoverinfo": "text",
+        "xgap": 1, "ygap": 3, "textfont": {"family": MONO_FAMILY, "size": 15}, **_scale(scale, value_name, values),
+        "colorbar": {"title": {"text": value_name, "side": "top"}, "orientation": "h", "thickness": 10, "len": 0.3,
+                     "x": 1, "xanchor": "right", "y": -0.04, "yanchor": "top", "ypad": 0, "outlinewidth": 0,
+                     "tickformat": ".3~g"},
+    }  # fmt: skip
     name = GATE_NAMES.get(value_name, value_name)
-    fig.update_xaxes(visible=False, range=[-0.5, width - 0.5], showgrid=False)
-    fig.update_yaxes(visible=False, range=[lines - 0.5, -0.5], showgrid=False)
-    fig.update_layout(
-        title=figure_title(title or f"The text coloured by {name}", "hover a character for its step and value"),
-        height=TEXT_MARGIN_PX + LINE_PX * lines,
-    )
-    fig = finish(fig)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    layout = {
+        "xaxis": {"visible": False, "range": [-0.5, width - 0.5]},
+        "yaxis": {"visible": False, "range": [lines - 0.5, -0.5]},
+        "title": figure_title(title or f"The text coloured by {name}", "hover a character for its step and value"),
+        "height": TEXT_MARGIN_PX + LINE_PX * lines,
+    }
+    return make_figure([heat], layout)
 
 
 def connectivity_bars(connectivity, labels=None, log: bool = True) -> go.Figure:
@@ -94,30 +102,30 @@ def connectivity_bars(connectivity, labels=None, log: bool = True) -> go.Figure:
         raise ValueError(f"every model's array must have the same length (one value per step), got {sorted(steps)}.")
     (length,) = steps
     colors = distinct_colors([model_color(name, n) for n, name in enumerate(series)])
-    fig = make_subplots(rows=len(series), cols=1, shared_xaxes=True, vertical_spacing=0.12,
-                        subplot_titles=[_row_title(name, v, log) for name, v in series.items()])  # fmt: skip
+    rows = len(series)
+    layout = stacked_rows([1] * rows, ROW_GAP)
     hover_step = "step %{x} %{customdata}" if labels is not None else "step %{x}"
     custom = [f"'{visible_char(str(c))}'" for c in labels] if labels is not None else None
+    y_axis = _shared_y(series.values(), log)
+    data, titles = [], []
     for row, ((name, v), color) in enumerate(zip(series.items(), colors, strict=True), start=1):
         drawable = np.where(np.isfinite(v) & ((v > 0) if log else True), v, np.nan)
-        bars = go.Bar(
-            x=np.arange(length), y=drawable, name=name, marker={"color": color, "line": {"width": 0}},
-            customdata=custom, showlegend=False,
-            hovertemplate=f"{hover_step}: ‖∂y<sub>T</sub>/∂x<sub>t</sub>‖ = %{{y:.3e}}<extra>{name}</extra>",
-        )  # fmt: skip
-        fig.add_trace(bars, row=row, col=1)
-        fig.update_yaxes(title_text="‖∂y<sub>T</sub>/∂x<sub>t</sub>‖", row=row, col=1)
-    for ann, color in zip(fig.layout.annotations, colors, strict=True):
-        ann.update(x=0, xanchor="left", font={"color": color})
-    _share_y(fig, series.values(), log)
-    fig.update_xaxes(range=[-0.5, length - 0.5], **x_tick_labels(labels, length))
-    fig.update_xaxes(title_text=STEP_AXIS, row=len(series), col=1)
-    fig.update_layout(
-        title=figure_title("How much each input still moves the last output",
-                           "‖∂y<sub>T</sub>/∂x<sub>t</sub>‖ per input step" + (" (log scale)" if log else "")),
+        data.append(on_row({
+            "type": "bar", "x": np.arange(length), "y": drawable, "name": name, "customdata": custom,
+            "marker": {"color": color, "line": {"width": 0}}, "showlegend": False,
+            "hovertemplate": f"{hover_step}: ‖∂y<sub>T</sub>/∂x<sub>t</sub>‖ = %{{y:.3e}}<extra>{name}</extra>",
+        }, row))  # fmt: skip
+        layout[axis_key("y", row)].update(title={"text": "‖∂y<sub>T</sub>/∂x<sub>t</sub>‖"}, **y_axis)
+        layout[axis_key("x", row)].update(range=[-0.5, length - 0.5], **x_tick_labels(labels, length))
+        titles.append(row_title(_row_title(name, v, log), row, text_shade(color)))
+    layout[axis_key("x", rows)]["title"] = {"text": STEP_AXIS}
+    subtitle = "‖∂y<sub>T</sub>/∂x<sub>t</sub>‖ per input step" + (" (log scale)" if log else "")
+    layout.update(
+        title=figure_title("How much each input still moves the last output", subtitle),
+        annotations=titles,
         bargap=0.15,
-    )  # fmt: skip
-    return finish(fig)
+    )
+    return make_figure(data, layout)
 
 
 def _row_title(name: str, values: np.ndarray, log: bool) -> str:
@@ -129,12 +137,14 @@ def _row_title(name: str, values: np.ndarray, log: bool) -> str:
     return f"<b>{name}</b>" + (f"  · {', '.join(notes)}" if notes else "")
 
 
-def _share_y(fig: go.Figure, series, log: bool) -> None:
-    """One y range for every row, so equal heights mean equal influence."""
+def _shared_y(series, log: bool) -> dict:
+    """One y axis setting for every row, so equal heights mean equal influence."""
     values = np.concatenate([v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)] for v in series])
     if log:
-        fig.update_yaxes(type="log", exponentformat="power")
+        axis = {"type": "log", "exponentformat": "power"}
         if values.size:
-            fig.update_yaxes(range=[np.floor(np.log10(values.min())), np.ceil(np.log10(values.max())) + 0.05])
-    elif values.size:
-        fig.update_yaxes(range=[min(0.0, float(values.min())) * 1.05, max(0.0, float(values.max())) * 1.05])
+            axis["range"] = [np.floor(np.log10(values.min())), np.ceil(np.log10(values.max())) + 0.05]
+        return axis
+    if values.size:
+        return {"range": [min(0.0, float(values.min())) * 1.05, max(0.0, float(values.max())) * 1.05]}
+    return {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ._layout import figure_title, finish, num
+from ._layout import figure_title, make_figure, num
 from .palette import MUTED, distinct_colors, model_color, text_shade
 
 TARGET_COLOR = "#009E73"  # Okabe–Ito bluish green: "good enough"
@@ -41,58 +41,69 @@ def loss_curves(histories, baseline=None, target=None) -> go.Figure:
     if not histories:
         raise ValueError("loss_curves needs at least one history.")
     colors = distinct_colors([model_color(label, n) for n, label in enumerate(histories)])
-    fig = go.Figure()
+    data, shapes, notes = [], [], []
     for (label, history), color in zip(histories.items(), colors, strict=True):
         steps, losses = _steps_and_losses(history)
         shown = np.where(np.isfinite(losses) & (losses > 0), losses, np.nan)
-        fig.add_trace(go.Scatter(x=steps, y=shown, mode="lines", name=label, line={"color": color, "width": 2.5},
-                                 hovertemplate=f"step %{{x}}: loss = %{{y:.4g}}<extra>{label}</extra>"))  # fmt: skip
-        _mark_divergence(fig, steps, losses, label, color)
-    if baseline is not None:
-        _add_reference(fig, *_reference(baseline, "baseline"), color=MUTED, dash="dash")
-    if target is not None:
-        _add_reference(fig, *_reference(target, "target"), color=TARGET_COLOR, dash="dot")
-    fig.update_xaxes(title_text="training step")
-    fig.update_yaxes(type="log", exponentformat="power", title_text="loss (log scale)", **_decade_ticks(fig))
-    fig.update_layout(
-        title=figure_title("Training loss", "lower is better; dashed lines are the reference levels"),
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.01, "yanchor": "bottom"},
-        hovermode="x",
-    )
-    return finish(fig)
+        data.append({
+            "type": "scatter", "x": steps, "y": shown, "mode": "lines", "name": label,
+            "line": {"color": color, "width": 2.5},
+            "hovertemplate": f"step %{{x}}: loss = %{{y:.4g}}<extra>{label}</extra>",
+        })  # fmt: skip
+        marker, note = _divergence(steps, losses, label, color)
+        data += marker
+        notes += note
+    for value, default, color, dash in ((baseline, "baseline", MUTED, "dash"), (target, "target", TARGET_COLOR, "dot")):
+        if value is not None:
+            line, note = _reference_line(*_reference(value, default), color=color, dash=dash)
+            shapes.append(line)
+            notes.append(note)
+    layout = {
+        "xaxis": {"title": {"text": "training step"}},
+        "yaxis": {"type": "log", "exponentformat": "power", "title": {"text": "loss (log scale)"},
+                  **_decade_ticks([d["y"] for d in data])},
+        "title": figure_title("Training loss", "lower is better; dashed lines are the reference levels"),
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.01, "yanchor": "bottom"},
+        "hovermode": "x", "shapes": shapes, "annotations": notes,
+    }  # fmt: skip
+    return make_figure(data, layout)
 
 
-def _add_reference(fig: go.Figure, y: float, text: str, color: str, dash: str) -> None:
+def _reference_line(y: float, text: str, color: str, dash: str) -> tuple[dict, dict]:
     """A horizontal line across the plot, labelled at its right end (log axis: annotations take log10 y)."""
-    fig.add_hline(y=y, line={"color": color, "width": 1.5, "dash": dash})
-    fig.add_annotation(
-        x=1, xref="paper", xanchor="right", y=np.log10(y), yanchor="bottom", text=text, showarrow=False,
-        font={"color": text_shade(color)}, bgcolor="rgba(255,255,255,0.8)",
-    )  # fmt: skip
+    line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+            "line": {"color": color, "width": 1.5, "dash": dash}}  # fmt: skip
+    note = {
+        "x": 1, "xref": "paper", "xanchor": "right", "y": np.log10(y), "yref": "y", "yanchor": "bottom", "text": text,
+        "showarrow": False, "font": {"color": text_shade(color)}, "bgcolor": "rgba(255,255,255,0.8)",
+    }  # fmt: skip
+    return line, note
 
 
-def _decade_ticks(fig: go.Figure) -> dict:
+def _decade_ticks(series) -> dict:
     """Label only whole decades when the losses span two or more (the 2…9 minor labels crowd the axis)."""
-    values = np.concatenate([np.asarray(tr.y, dtype=float) for tr in fig.data if tr.y is not None])
+    values = np.concatenate([np.asarray(y, dtype=float) for y in series])
     values = values[np.isfinite(values) & (values > 0)]
     if values.size and np.log10(values.max() / values.min()) >= 2:
         return {"dtick": 1}
     return {"dtick": "D2"}
 
 
-def _mark_divergence(fig: go.Figure, steps: np.ndarray, losses: np.ndarray, label: str, color: str) -> None:
-    """An ✕ at the last finite loss before the first NaN/inf and a note saying when training diverged."""
+def _divergence(steps: np.ndarray, losses: np.ndarray, label: str, color: str) -> tuple[list, list]:
+    """([marker], [note]): an ✕ at the last finite loss before the first NaN/inf, and when it happened."""
     bad = np.flatnonzero(~np.isfinite(losses))
     if bad.size == 0:
-        return
+        return [], []
     first = int(bad[0])
     before = np.flatnonzero(np.isfinite(losses[:first]) & (losses[:first] > 0))
-    y = float(losses[before[-1]]) if before.size else None
-    fig.add_trace(go.Scatter(
-        x=[steps[first]], y=[y if y is not None else 1.0], mode="markers", name=f"{label}: diverged",
-        marker={"symbol": "x", "size": 12, "color": color, "line": {"width": 2}},
-        hovertemplate=f"{label}: loss became NaN/inf at step %{{x}}<extra></extra>",
-    ))  # fmt: skip
-    fig.add_annotation(x=steps[first], y=np.log10(y) if y else 0, text=f"{label} diverged at step {steps[first]:g}",
-                       showarrow=True, arrowhead=2, ax=0, ay=-36, font={"color": text_shade(color)},
-                       arrowcolor=MUTED)  # fmt: skip
+    y = float(losses[before[-1]]) if before.size else 1.0
+    marker = {
+        "type": "scatter", "x": [steps[first]], "y": [y], "mode": "markers", "name": f"{label}: diverged",
+        "marker": {"symbol": "x", "size": 12, "color": color, "line": {"width": 2}},
+        "hovertemplate": f"{label}: loss became NaN/inf at step %{{x}}<extra></extra>",
+    }  # fmt: skip
+    note = {
+        "x": steps[first], "y": np.log10(y), "text": f"{label} diverged at step {steps[first]:g}", "showarrow": True,
+        "arrowhead": 2, "ax": 0, "ay": -36, "font": {"color": text_shade(color)}, "arrowcolor": MUTED,
+    }  # fmt: skip
+    return [marker], [note]

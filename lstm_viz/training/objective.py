@@ -17,6 +17,7 @@ from .kernels import mse_readout, softmax_readout
 from .recurrent import model_of, writeable_arrays
 
 EVAL_CHUNK = 256  # sequences per forward pass in evaluate/predict: bounds memory at long T
+HEAD_INIT_STREAM = 7  # the head's random stream, distinct from the recurrent weights' (seeded by ``seed`` alone)
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,14 @@ def init_head(hidden_size: int, output_size: int, seed: int, dtype=np.float64) -
     }
 
 
-HEAD_INIT_STREAM = 7  # the head's random stream, distinct from the recurrent weights' (seeded by ``seed`` alone)
-
-
 def readout_loss(h: np.ndarray, batch: TimeMajorBatch, head: dict):
     """Loss, accuracy (None for regression), ∂L/∂h (T, B, H) and the head's gradients."""
     weight, bias = head["head_weight"], head["head_bias"]
     if batch.kind == "classification":
+        if batch.y.min() < 0 or batch.y.max() >= weight.shape[0]:  # the kernel indexes without bounds checks
+            raise ValueError(f"class labels must lie in [0, {weight.shape[0]}), the head's outputs.")
         loss, accuracy, dh, d_weight, d_bias = softmax_readout(h, batch.y, batch.mask, weight, bias)
+        accuracy = float(accuracy)
     else:
         loss, dh, d_weight, d_bias = mse_readout(h, batch.y, batch.mask, weight, bias)
         accuracy = None

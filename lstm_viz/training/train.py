@@ -160,12 +160,9 @@ def train(task: Task | str, config: TrainConfig | None = None, callback: Callbac
     model = MODELS[config.model]
     dtype = np.dtype(config.dtype)
     length = task.default_length if config.length is None else config.length
-    initial = model.init(task.input_size, config.hidden_size, config.seed, config.forget_bias)
-    weights = {name: array.astype(dtype) for name, array in initial.items()}
-    weights.update(init_head(config.hidden_size, task.output_size, config.seed, dtype))
+    weights = initial_weights(model, task, config)
     optimiser = Adam(weights, lr=config.lr)
     snapshots = {0: _freeze(model, weights)} if 0 in config.snapshot_steps else {}
-    wanted = set(config.snapshot_steps)
     history: list[float] = []
     norms: list[float] = []
     best_loss, best_step, best_weights = math.inf, 0, _copy(weights)
@@ -181,24 +178,21 @@ def train(task: Task | str, config: TrainConfig | None = None, callback: Callbac
         history.append(loss)
         norms.append(norm)
         smoothed = float(np.mean(history[-config.target_window :]))
-        if smoothed < best_loss:
+        if smoothed < best_loss:  # the weights that scored it are the ones before this step's update
             best_loss, best_step, best_weights = smoothed, step - 1, _copy(weights)
         if config.clip is not None:
             clip_grad_norm(grads, config.clip)
         optimiser.step(grads)
-        if step in wanted:
+        if step in config.snapshot_steps:
             snapshots[step] = _freeze(model, weights)
         elapsed = time.perf_counter() - start
-        if callback is not None and _cancelled(callback, step, loss, Progress(
-            step, config.steps, loss, smoothed, best_loss, accuracy, norm, elapsed
-        )):  # fmt: skip
+        progress = Progress(step, config.steps, loss, smoothed, best_loss, accuracy, norm, elapsed)
+        if callback is not None and _cancelled(callback, progress):
             stopped = "cancelled"
             break
-        if config.target_loss is not None and len(history) >= config.target_window and smoothed <= config.target_loss:
-            stopped = "target"
-            break
-        if config.time_budget is not None and elapsed >= config.time_budget:
-            stopped = "time"
+        reason = _finished(config, progress, len(history))
+        if reason is not None:
+            stopped = reason
             break
     final = best_weights if stopped in ("cancelled", "diverged") else weights
     params, head = _freeze(model, final)
@@ -230,11 +224,30 @@ def held_out_batch(task: Task | str, batch_size: int, length: int | None, seed: 
     return task.sample(batch_size, length, batch_seed(seed, TEST_STREAM, 0))
 
 
-def _cancelled(callback: Callback, step: int, loss: float, progress: Progress) -> bool:
+def initial_weights(model, task: Task, config: TrainConfig) -> dict[str, np.ndarray]:
+    """The seeded starting point: recurrent weights (PyTorch init, forget bias) and the readout head."""
+    dtype = np.dtype(config.dtype)
+    initial = model.init(task.input_size, config.hidden_size, config.seed, config.forget_bias)
+    weights = {name: array.astype(dtype) for name, array in initial.items()}
+    weights.update(init_head(config.hidden_size, task.output_size, config.seed, dtype))
+    return weights
+
+
+def _cancelled(callback: Callback, progress: Progress) -> bool:
     try:
-        return callback(step, loss, progress) is False
+        return callback(progress.step, progress.loss, progress) is False
     except TrainingCancelled:
         return True
+
+
+def _finished(config: TrainConfig, progress: Progress, losses: int) -> str | None:
+    """ "target" or "time" when that stop applies after this step, else None."""
+    target = config.target_loss
+    if target is not None and losses >= config.target_window and progress.smoothed_loss <= target:
+        return "target"
+    if config.time_budget is not None and progress.elapsed >= config.time_budget:
+        return "time"
+    return None
 
 
 def _copy(weights: dict) -> dict:

@@ -7,6 +7,8 @@ digest: an upload never leaves the session that made it. Cached values are copie
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from ..analysis import input_connectivity
@@ -16,6 +18,7 @@ from .lesson import Lesson, build_lesson
 
 TTL = "1h"
 LESSONS = 32  # distinct scenarios kept: a class clicking through a lesson's presets and tasks
+LESSONS_BYTES = "256MB"  # a T = 2000, H = 64 lesson pickles to ~25 MB
 ANALYSES = 32
 UPLOAD_LESSONS = 4  # per session
 
@@ -25,14 +28,14 @@ def lesson_key(s: Scenario) -> str:
     return s.replace(step=0, unit=0, view="cell", colour_by="c", presentation=False, notes=True, hide=()).to_json()
 
 
-@st.cache_data(max_entries=LESSONS, ttl=TTL, show_spinner=False)
+@st.cache_data(max_entries=LESSONS, max_size=LESSONS_BYTES, ttl=TTL, show_spinner=False)
 def _shared_lesson(key: str) -> Lesson:
-    return build_lesson(Scenario.from_json(key))
+    return replace(build_lesson(Scenario.from_json(key)), key=key)
 
 
 @st.cache_data(max_entries=UPLOAD_LESSONS, ttl=TTL, show_spinner=False, scope="session")
 def _uploaded_lesson(key: str, digest: str, _params) -> Lesson:
-    return build_lesson(Scenario.from_json(key), uploaded=_params)
+    return replace(build_lesson(Scenario.from_json(key), uploaded=_params), key=f"{key}|{digest}", private=True)
 
 
 def lesson(s: Scenario, uploaded=None) -> Lesson:
@@ -52,20 +55,20 @@ def _shared_flows(key: str, _lesson: Lesson) -> dict:
 
 
 @st.cache_data(max_entries=UPLOAD_LESSONS, ttl=TTL, show_spinner="Backpropagating through time…", scope="session")
-def _uploaded_flows(key: str, digest: str, _lesson: Lesson) -> dict:
+def _private_flows(key: str, _lesson: Lesson) -> dict:
     return _flows(_lesson)
 
 
-def gradient_flows(s: Scenario, lesson_: Lesson, uploaded=None) -> dict:
+def gradient_flows(lesson_: Lesson) -> dict:
     """{"lstm": GradientFlow, "rnn": GradientFlow} for a loss at the last step of the lesson's input."""
-    if s.weights == "upload" and uploaded is not None:
-        return _uploaded_flows(lesson_key(s), uploaded.digest, lesson_)
-    return _shared_flows(lesson_key(s), lesson_)
+    return (_private_flows if lesson_.private else _shared_flows)(lesson_.key, lesson_)
 
 
 def _connectivity(lesson_: Lesson) -> dict:
     heads = lesson_.heads or {}
-    return {model: input_connectivity(lesson_.params(model), lesson_.x, head=heads.get(model)) for model in ("lstm", "rnn")}
+    return {
+        model: input_connectivity(lesson_.params(model), lesson_.x, head=heads.get(model)) for model in ("lstm", "rnn")
+    }
 
 
 @st.cache_data(max_entries=ANALYSES, ttl=TTL, show_spinner="Measuring what each input still moves…")
@@ -74,12 +77,10 @@ def _shared_connectivity(key: str, _lesson: Lesson) -> dict:
 
 
 @st.cache_data(max_entries=UPLOAD_LESSONS, ttl=TTL, show_spinner=False, scope="session")
-def _uploaded_connectivity(key: str, digest: str, _lesson: Lesson) -> dict:
+def _private_connectivity(key: str, _lesson: Lesson) -> dict:
     return _connectivity(_lesson)
 
 
-def connectivity(s: Scenario, lesson_: Lesson, uploaded=None) -> dict:
+def connectivity(lesson_: Lesson) -> dict:
     """{"lstm": Connectivity, "rnn": Connectivity}: ‖∂y_T/∂x_t‖ for every step."""
-    if s.weights == "upload" and uploaded is not None:
-        return _uploaded_connectivity(lesson_key(s), uploaded.digest, lesson_)
-    return _shared_connectivity(lesson_key(s), lesson_)
+    return (_private_connectivity if lesson_.private else _shared_connectivity)(lesson_.key, lesson_)

@@ -1,21 +1,122 @@
-"""Showing a figure: themed for the screen or the projector, never restyled by Streamlit (``theme=None``)."""
+"""Showing figures: themed for the screen or the projector, never restyled by Streamlit (``theme=None``),
+and cached as JSON text so that stepping back to a step, or replaying one, costs milliseconds.
+
+A cached figure is stored as its Plotly JSON (an immutable ``str``): no session can change what another
+one sees. :class:`_Spec` hands that JSON to ``st.plotly_chart``, which only ever calls ``to_dict()`` on a
+figure; this skips building and validating a ``go.Figure`` a second time (for the conveyor belt's
+hundreds of frames that alone takes longer than drawing the page).
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from ..figures import apply_theme
 from ..figures.theme import current_mode
+from .context import Context
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "scrollZoom": False}
 PRESENTATION_HEIGHT_SCALE = 1.25  # projector text is ~1.5x larger; the figure grows a little so it still fits
+TTL = "1h"
+FIGURES = 400  # ~ two views × 200 steps of one lesson: a whole replay of a default-sized lesson stays warm
+FIGURES_BYTES = "256MB"
+PRIVATE_FIGURES = 100  # per session, for lessons built on an uploaded file
 
 
-def show(fig: go.Figure, key: str, mode: str = "screen", height: int | None = None) -> None:
-    """Theme ``fig`` for ``mode`` and draw it full width under the stable ``key``."""
-    if current_mode(fig) != mode:  # figures arrive themed for the screen; re-theming costs ~0.1 s
+class _Spec(go.Figure):
+    """A figure that is already JSON: ``to_dict`` parses it instead of walking a validated object tree."""
+
+    def __init__(self, spec: str):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return json.loads(self._spec)
+
+
+def _styled(fig: go.Figure, mode: str, height: int | None) -> go.Figure:
+    if current_mode(fig) != mode:  # figures arrive themed for the screen
         apply_theme(fig, mode)
     if height is not None:
         fig.update_layout(height=int(height * (PRESENTATION_HEIGHT_SCALE if mode == "presentation" else 1)))
+    return fig
+
+
+def _to_json(build: Callable[[], go.Figure], mode: str, height: int | None) -> str:
+    return pio.to_json(_styled(build(), mode, height), validate=False)
+
+
+@st.cache_data(max_entries=FIGURES, max_size=FIGURES_BYTES, ttl=TTL, show_spinner=False)
+def _shared_spec(key: str, _build, mode: str, height: int | None) -> str:
+    return _to_json(_build, mode, height)
+
+
+@st.cache_data(max_entries=PRIVATE_FIGURES, ttl=TTL, show_spinner=False, scope="session")
+def _private_spec(key: str, _build, mode: str, height: int | None) -> str:
+    return _to_json(_build, mode, height)
+
+
+def _draw(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG, width="stretch")
+
+
+def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None) -> None:
+    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look.
+
+    ``args`` must name everything ``build`` depends on beyond the lesson (step, unit, quantity ...).
+    """
+    cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
+    cached = _private_spec if ctx.lesson.private else _shared_spec
+    _draw(_Spec(cached(cache_key, build, ctx.mode, height)), key)
+
+
+def at_frame(spec: dict, name: str) -> dict | None:
+    """An animated figure's spec showing frame ``name``, as if its slider had been moved there.
+
+    The frame's data replaces the traces it animates, the slider marks it active, and ▶ plays on from it
+    (from the start when it is the first or the last frame). Returns None when the figure has no such frame.
+    """
+    frames = spec.get("frames") or []
+    names = [frame.get("name") for frame in frames]
+    if name not in names:
+        return None
+    frame = frames[names.index(name)]
+    for index, data in zip(frame.get("traces", range(len(frame["data"]))), frame["data"], strict=True):
+        spec["data"][index].update(data)
+    layout = spec.get("layout", {})
+    for slider in layout.get("sliders", []):
+        steps = [step.get("args", [[None]])[0] for step in slider.get("steps", [])]
+        if [name] in steps:
+            slider["active"] = steps.index([name])
+    position = names.index(name)
+    for menu in layout.get("updatemenus", []):
+        for button in menu.get("buttons", []):
+            args = button.get("args") or [None]
+            plays = button.get("method") == "animate" and (args[0] is None or len(args[0]) > 1)
+            if plays:
+                args[0] = names[position:] if 0 < position < len(names) - 1 else None
+    return spec
+
+
+def show_at_frame(
+    build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple, frame: str, height: int | None = None
+) -> bool:
+    """Draw the cached animated figure ``build()`` at ``frame`` (one build serves every step); False if it has
+    no such frame (the caller then builds the figure for that step)."""
+    cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
+    cached = _private_spec if ctx.lesson.private else _shared_spec
+    spec = at_frame(json.loads(cached(cache_key, build, ctx.mode, height)), frame)
+    if spec is None:
+        return False
+    _draw(_Spec(json.dumps(spec)), key)
+    return True
+
+
+def show_uncached(fig: go.Figure, key: str, mode: str, height: int | None = None) -> None:
+    """Draw a figure that is not worth keeping (it changes while training runs)."""
+    _draw(_styled(fig, mode, height), key)

@@ -43,6 +43,8 @@ class Lesson:
     focus_unit: int | None = None
     focus_step: int | None = None
     heads: dict | None = None  # model -> {"head_weight": (O, H), "head_bias": (O,)}
+    key: str = ""  # what the app's caches know this lesson by (set by the cache that built it)
+    private: bool = False  # built on an uploaded file: anything derived from it stays in its session
 
     @property
     def steps(self) -> int:
@@ -88,7 +90,10 @@ def _from_preset(s: Scenario) -> dict:
         "x_labels": preset.x_labels,
         "input_labels": preset.input_labels,
         "chars": None,
-        "sources": {kind: f"hand-set ({preset.name} preset)", other: f"random, same size (weight seed {s.weight_seed})"},
+        "sources": {
+            kind: f"hand-set ({preset.name} preset)",
+            other: f"random, same size (weight seed {s.weight_seed})",
+        },
         "focus_unit": preset.focus_unit,
         "focus_step": preset.focus_step,
         **networks,
@@ -108,7 +113,8 @@ def _from_task(s: Scenario, uploaded) -> dict:
         if uploaded.input_size != task.input_size:
             raise ValueError(
                 f"the uploaded {uploaded.label} reads inputs of size D = {uploaded.input_size}, but the "
-                f"{task.title.lower()} task gives D = {task.input_size}: pick a task with {uploaded.input_size} input(s)."
+                f"{task.title.lower()} task gives D = {task.input_size}: "
+                f"pick a task with {uploaded.input_size} input(s)."
             )
         networks[uploaded.kind] = uploaded
         sources[uploaded.kind] = "uploaded .npz"

@@ -20,6 +20,7 @@ FIELD_WORDS = {"text": "sequence", "task": "task", "length": "length", "weights"
 
 
 def run() -> None:
+    _configure_page()
     last_good = state.start()
     accepted = upload.process(check=lambda weights: cache.lesson(last_good, weights))
     if accepted is not None and state.widget_value("model", last_good.model) != "both":
@@ -31,9 +32,21 @@ def run() -> None:
     style.apply(scenario)
     sidebar.view_controls(scenario, max(lesson.hidden_size(m) for m in _models(scenario)))
     classroom.render(scenario)
-    header.render(scenario, lesson)
+    header.title(scenario, lesson)
     _views(scenario, lesson)
+    if scenario.presentation:
+        header.details(scenario, lesson)
     state.sync_url(state.current())
+
+
+def _configure_page() -> None:
+    projector = st.query_params.get("present") == "1"  # a projector link opens on the figures, controls tucked away
+    st.set_page_config(
+        page_title=header.APP_TITLE,
+        page_icon="🧠",
+        layout="wide",
+        initial_sidebar_state="collapsed" if projector else "auto",
+    )
 
 
 def _resolve(last_good: Scenario):

@@ -23,7 +23,12 @@ from ..tasks import DEFAULT_CUSTOM_TEXT, DEFAULT_TEXT, MAX_LENGTH, TASKS, make_t
 from . import state, upload
 
 MODEL_LABELS = {"lstm": "LSTM", "rnn": "Vanilla RNN", "both": "Both"}
-WEIGHT_LABELS = {"random": "Random (seeded)", "preset": "Hand-set preset", "pretrained": "Pretrained", "upload": "Upload .npz"}
+WEIGHT_LABELS = {
+    "random": "Random (seeded)",
+    "preset": "Hand-set preset",
+    "pretrained": "Pretrained",
+    "upload": "Upload .npz",
+}
 HIDE_LABELS = {
     "model": "Network choice",
     "weights": "Weights",
@@ -91,7 +96,11 @@ def lesson_controls(s: Scenario) -> dict:
 def _weights_group(box, s: Scenario) -> dict:
     values = {
         "weights": box.selectbox(
-            "Weights", list(WEIGHT_LABELS), format_func=WEIGHT_LABELS.get, key=state.seed("weights"), on_change=_on_weights
+            "Weights",
+            list(WEIGHT_LABELS),
+            format_func=WEIGHT_LABELS.get,
+            key=state.seed("weights"),
+            on_change=_on_weights,
         )
     }
     if values["weights"] == "preset":
@@ -103,7 +112,10 @@ def _weights_group(box, s: Scenario) -> dict:
         values["weight_seed"] = box.number_input("Weight seed", 0, MAX_SEED, step=1, key=state.seed("weight_seed"))
     if values["weights"] == "upload":
         box.file_uploader(
-            "Weights file (.npz, saved by LSTMParams.save)", type=["npz"], key=upload.UPLOADER, on_change=upload.on_file_change
+            "Weights file (.npz, saved by LSTMParams.save)",
+            type=["npz"],
+            key=upload.UPLOADER,
+            on_change=upload.on_file_change,
         )
     return values
 
@@ -172,4 +184,6 @@ def view_controls(s: Scenario, hidden_size: int) -> None:
 
 def view_values(s: Scenario) -> dict:
     """The view controls' current values, as the widgets left them in the last run."""
-    return {f: state.widget_value(f) for f in ("unit", "notes", "presentation", "step") if state.widget_value(f) is not None}
+    return {
+        f: state.widget_value(f) for f in ("unit", "notes", "presentation", "step") if state.widget_value(f) is not None
+    }

@@ -29,7 +29,9 @@ def start() -> Scenario:
         try:
             scenario = Scenario.from_query(st.query_params.to_dict())
         except ValueError as exc:
-            st.session_state[URL_ERROR] = f"This link could not be opened as a lesson: {exc} Showing the default lesson."
+            st.session_state[URL_ERROR] = (
+                f"This link could not be opened as a lesson: {exc} Showing the default lesson."
+            )
             scenario = Scenario()
         st.session_state[SCENARIO] = scenario
     return st.session_state[SCENARIO]

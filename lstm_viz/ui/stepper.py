@@ -7,6 +7,7 @@ import streamlit as st
 from ..scenario import Scenario
 from . import state
 from .lesson import Lesson
+from .markup import code
 
 STEP = "step"
 
@@ -23,17 +24,14 @@ def render(scenario: Scenario, lesson: Lesson) -> int:
     st.session_state[key] = min(max(int(st.session_state[key]), 0), steps - 1)
     if "step" not in scenario.hide and steps > 1:
         back, slider, forward, shows = st.columns([0.6, 7, 0.6, 3.2], vertical_alignment="center")
-        back.button("◀", key="step.back", on_click=_move, args=(-1, steps), help="Previous step", width="stretch")
+        back.button("", icon=":material/chevron_left:", key="step.back", on_click=_move, args=(-1, steps),
+                    help="Previous step", width="stretch")  # fmt: skip
         slider.slider("Step t", 0, steps - 1, key=key, label_visibility="collapsed")
-        forward.button("▶", key="step.forward", on_click=_move, args=(1, steps), help="Next step", width="stretch")
+        forward.button("", icon=":material/chevron_right:", key="step.forward", on_click=_move, args=(1, steps),
+                       help="Next step", width="stretch")  # fmt: skip
         t = int(st.session_state[key])
-        shows.markdown(f"**t = {t}** of {steps - 1} · x_t = `{_code_safe(lesson.x_labels[t])}`")
+        shows.markdown(f"**t = {t}** of {steps - 1} · x_t = {code(lesson.x_labels[t])}")
     t = int(st.session_state[key])
     if t != state.current().step:
         state.update(step=t)
     return t
-
-
-def _code_safe(text: str) -> str:
-    """A label inside a Markdown code span: backticks would end the span, so they are swapped for ′."""
-    return text.replace("`", "′") if text.strip() else repr(text)

@@ -8,12 +8,12 @@ from ..scenario import Scenario
 
 BASE_CSS = """
 <style>
-.block-container { padding-top: 2.2rem; padding-bottom: 1rem; }
+.block-container { padding-top: 3rem; padding-bottom: 1rem; }
 </style>
 """
 PROJECTOR_CSS = """
 <style>
-html { font-size: 21px; }
+html { font-size: 19px; }
 .block-container { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
 [data-testid="stSidebar"] { font-size: 0.9rem; }
 </style>

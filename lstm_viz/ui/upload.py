@@ -46,7 +46,9 @@ def read_weights(data: bytes) -> LSTMParams | RNNParams:
     else:
         raise ValueError(errors[0])
     if params.hidden_size > MAX_HIDDEN:
-        raise ValueError(f"the file holds a network with H = {params.hidden_size} hidden units; this app shows up to {MAX_HIDDEN}.")
+        raise ValueError(
+            f"the file holds a network with H = {params.hidden_size} hidden units; this app shows up to {MAX_HIDDEN}."
+        )
     if params.input_size > MAX_INPUTS:
         raise ValueError(f"the file's network reads D = {params.input_size} inputs; the limit is {MAX_INPUTS}.")
     return params

@@ -1,4 +1,7 @@
-"""The seven views, in tab order (the order of ``Scenario.VIEWS``). Each module has LABEL, NOTES ("what to look at"), USES_STEP and render(ctx)."""
+"""The seven views, in tab order (the order of ``Scenario.VIEWS``).
+
+Each module has LABEL (its tab), NOTES ("what to look at"), USES_STEP (draw the step controls) and render(ctx).
+"""
 
 from __future__ import annotations
 

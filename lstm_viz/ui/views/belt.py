@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ...figures import conveyor_belt, gate_heatmaps
-from ..charts import show
+from ..charts import show, show_at_frame
 from ..context import Context
 
 LABEL = "② Conveyor belt"
@@ -24,9 +26,13 @@ RNN_HEIGHT = 360
 
 
 def render(ctx: Context) -> None:
+    t = ctx.t
     if "lstm" in ctx.models:
-        fig = conveyor_belt(ctx.lesson.lstm_trace, ctx.unit("lstm"), t=ctx.t, animate=True, x_labels=ctx.lesson.x_labels)
-        show(fig, "belt.lstm", ctx.mode, height=BELT_HEIGHT)
+        unit = ctx.unit("lstm")
+        belt = partial(conveyor_belt, ctx.lesson.lstm_trace, unit, animate=True, x_labels=ctx.lesson.x_labels)
+        # One belt serves every step: moving the step slider moves its animation to that step's frame.
+        if not show_at_frame(belt, "belt.lstm", ctx, (unit,), frame=str(t), height=BELT_HEIGHT):
+            show(partial(belt, t=t), "belt.lstm", ctx, (t, unit), BELT_HEIGHT)  # a long sequence without a frame at t
     if "rnn" in ctx.models:
         st.caption(RNN_NOTE)
-        show(gate_heatmaps(ctx.lesson.rnn_trace, t=ctx.t), "belt.rnn", ctx.mode, height=RNN_HEIGHT)
+        show(partial(gate_heatmaps, ctx.lesson.rnn_trace, t=t), "belt.rnn", ctx, (t,), RNN_HEIGHT)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ...figures import cell_diagram, gate_bars
 from ..charts import show
 from ..context import Context
 
-LABEL = "① The cell at step t"
+LABEL = "① Cell at step t"
 USES_STEP = True
 NOTES = (
     "Follow the top line: it is the cell state c, the LSTM's memory. The forget gate f decides how much of "
@@ -20,11 +22,15 @@ RNN_NOTE = (
     "so everything it remembers must survive being squashed and mixed again at every step."
 )
 BARS_HEIGHT = 520
+PROJECTOR_DIAGRAM_HEIGHT = 560  # ×1.25 on a projector: the diagram then spans the width of a 1280-px screen
 RNN_BARS_HEIGHT = 300
 
 
 def render(ctx: Context) -> None:
-    if ctx.models == ("lstm",):
+    if ctx.models == ("lstm",) and ctx.mode == "presentation":  # projector text needs the diagram at full width
+        _diagram(ctx)
+        _bars(ctx, "lstm")
+    elif ctx.models == ("lstm",):
         left, right = st.columns([3, 2], gap="medium")
         with left:
             _diagram(ctx)
@@ -46,10 +52,13 @@ def render(ctx: Context) -> None:
 
 
 def _diagram(ctx: Context) -> None:
-    fig = cell_diagram(ctx.lesson.lstm_trace, ctx.t, ctx.unit("lstm"), x_label=ctx.x_label)
-    show(fig, "cell.diagram", ctx.mode)
+    t, unit = ctx.t, ctx.unit("lstm")
+    height = PROJECTOR_DIAGRAM_HEIGHT if ctx.mode == "presentation" else None  # bigger blocks for bigger text
+    diagram = partial(cell_diagram, ctx.lesson.lstm_trace, t, unit, x_label=ctx.x_label)
+    show(diagram, "cell.diagram", ctx, (t, unit), height)
 
 
 def _bars(ctx: Context, model: str) -> None:
-    fig = gate_bars(ctx.lesson.trace(model), ctx.t, focus_unit=ctx.unit(model))
-    show(fig, f"cell.bars.{model}", ctx.mode, height=BARS_HEIGHT if model == "lstm" else RNN_BARS_HEIGHT)
+    t, unit = ctx.t, ctx.unit(model)
+    height = BARS_HEIGHT if model == "lstm" else RNN_BARS_HEIGHT
+    show(partial(gate_bars, ctx.lesson.trace(model), t, focus_unit=unit), f"cell.bars.{model}", ctx, (t, unit), height)

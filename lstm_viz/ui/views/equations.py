@@ -6,8 +6,9 @@ import streamlit as st
 
 from ...figures import lstm_equations, rnn_equations
 from ..context import Context
+from ..markup import code
 
-LABEL = "④ Live equations"
+LABEL = "④ Equations"
 USES_STEP = True
 NOTES = (
     "The same step as numbers: every line has this step's values substituted for the focused unit. "
@@ -19,7 +20,7 @@ NOTES = (
 def render(ctx: Context) -> None:
     for model in ctx.models:  # one under the other: an LSTM line with its numbers needs the full width
         unit = ctx.unit(model)
-        st.markdown(f"**{ctx.label(model)}**, unit {unit}, step t = {ctx.t}, x_t = {ctx.x_label!r}")
+        st.markdown(f"**{ctx.label(model)}**, unit {unit}, step t = {ctx.t}, x_t = {code(ctx.x_label)}")
         make = lstm_equations if model == "lstm" else rnn_equations
         for line in make(ctx.lesson.params(model), ctx.lesson.trace(model), ctx.t, unit):
             st.latex(line)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ...figures import decay_readout, gradient_flow_figure
 from ...figures.gradients import format_rate
-from .. import cache, upload
+from .. import cache
 from ..charts import show
 from ..context import Context
 
-LABEL = "⑤ Gradients through time"
+LABEL = "⑤ Gradients"
 USES_STEP = False
 NOTES = (
     "How strongly does a loss at the last step reach back to each earlier step? On this log scale a straight line "
@@ -19,11 +21,13 @@ NOTES = (
     "bias in the sidebar and watch the lines tilt."
 )
 FIGURE_HEIGHT = 480
+MODELS = ("lstm", "rnn")
 
 
 def render(ctx: Context) -> None:
-    flows = cache.gradient_flows(ctx.scenario, ctx.lesson, upload.weights())
-    show(gradient_flow_figure({ctx.label(m): flows[m] for m in ("lstm", "rnn")}), "gradients.flow", ctx.mode, FIGURE_HEIGHT)
+    flows = cache.gradient_flows(ctx.lesson)
+    labelled = {ctx.label(m): flows[m] for m in MODELS}
+    show(partial(gradient_flow_figure, labelled), "gradients.flow", ctx, (), FIGURE_HEIGHT)
     left, right = st.columns(2, gap="large")
     left.markdown(decay_readout(flows["lstm"]))
     cell_rate = flows["lstm"].decay_rate("dc_norm")
@@ -31,4 +35,6 @@ def render(ctx: Context) -> None:
     left.caption(f"Forget-gate bias knob: {ctx.scenario.forget_bias:+.1f} (added to b_f).")
     right.markdown(decay_readout(flows["rnn"]))
     rho = ctx.lesson.rnn.spectral_radius()
-    right.caption(f"The RNN's W_hh has spectral radius ρ = {rho:.3f}: above 1 its gradient can explode, below 1 it fades.")
+    right.caption(
+        f"The RNN's W_hh has spectral radius ρ = {rho:.3f}: above 1 its gradient can explode, below 1 it fades."
+    )

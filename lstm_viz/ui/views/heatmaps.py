@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ...figures import gate_heatmaps
 from ..charts import show
 from ..context import Context
 
-LABEL = "③ Gate heatmaps"
+LABEL = "③ Heatmaps"
 USES_STEP = True
 NOTES = (
     "Each row is one quantity, each line of pixels one unit, and time runs left to right. Look for units whose "
@@ -25,6 +27,7 @@ def render(ctx: Context) -> None:
         with column:
             if len(ctx.models) > 1:
                 st.markdown(f"**{ctx.label(model)}**")
-            fig = gate_heatmaps(ctx.lesson.trace(model), t=ctx.t)
             rows = 6 if model == "lstm" else 2
-            show(fig, f"heatmaps.{model}", ctx.mode, height=max(MIN_HEIGHT, ROW_HEIGHT[model] * rows))
+            height = max(MIN_HEIGHT, ROW_HEIGHT[model] * rows)
+            trace = ctx.lesson.trace(model)
+            show(partial(gate_heatmaps, trace, t=ctx.t), f"heatmaps.{model}", ctx, (ctx.t,), height)

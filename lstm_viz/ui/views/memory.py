@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ...figures import connectivity_bars, text_heat
 from ...figures.palette import GATE_NAMES
 from ...scenario import COLOUR_BY
-from .. import cache, state, upload
+from .. import cache, state
 from ..charts import show
 from ..context import Context
 
-LABEL = "⑥ What it remembers"
+LABEL = "⑥ Memory"
 USES_STEP = False
 NOTES = (
     "Each character is coloured by what the focused unit holds after reading it: units that track something "
@@ -20,10 +22,22 @@ NOTES = (
 )
 NO_TEXT = (
     "Colouring characters needs text: choose the task “Next character” (weights Random or Pretrained) "
-    "and type any text. Below, the steps are labelled with what each input stands for."
+    "and type any text. Here each step shows as one symbol (• for a step that carries a value)."
 )
 CONNECTIVITY_HEIGHT = 380
+MODELS = ("lstm", "rnn")
+MARK = "•"
 GATE_KEYS = ("i", "f", "o")  # in [0, 1]: a one-hue scale; the rest are signed
+
+
+def glyphs(labels) -> list[str]:
+    """One character per step for inputs that are not text: a one-character label as it is, "·" stays "·",
+    anything longer ("store 0.70", "0.42 ✚marker") a bullet; hovering a cell still gives its step."""
+    out = []
+    for label in labels:
+        bare = label[1:-1] if len(label) == 3 and label[0] == label[-1] == "'" else label
+        out.append(bare if len(bare) == 1 else MARK)
+    return out
 
 
 def render(ctx: Context) -> None:
@@ -41,12 +55,14 @@ def render(ctx: Context) -> None:
         state.update(colour_by=colour_by)
     if lesson.chars is None:
         st.caption(NO_TEXT)
-    chars = lesson.chars if lesson.chars is not None else lesson.x_labels
-    values = getattr(lesson.trace(model), colour_by)[:, ctx.unit(model)]
+    chars = lesson.chars if lesson.chars is not None else glyphs(lesson.x_labels)
+    unit = ctx.unit(model)
+    values = getattr(lesson.trace(model), colour_by)[:, unit]
     scale = "gate" if colour_by in GATE_KEYS else "signed"
-    title = f"{ctx.label(model)} unit {ctx.unit(model)}: {GATE_NAMES[colour_by]} {colour_by} after each input"
-    show(text_heat(chars, values, title=title, scale=scale, value_name=colour_by), "memory.text", ctx.mode)
-    flows = cache.connectivity(ctx.scenario, lesson, upload.weights())
-    bars = connectivity_bars({ctx.label(m): flows[m].norm for m in ("lstm", "rnn")}, labels=chars)
-    show(bars, "memory.connectivity", ctx.mode, CONNECTIVITY_HEIGHT)
+    title = f"{ctx.label(model)} unit {unit}: {GATE_NAMES[colour_by]} {colour_by} after each input"
+    heat = partial(text_heat, chars, values, title=title, scale=scale, value_name=colour_by)
+    show(heat, "memory.text", ctx, (model, unit, colour_by))
+    flows = cache.connectivity(lesson)
+    norms = {ctx.label(m): flows[m].norm for m in MODELS}
+    show(partial(connectivity_bars, norms, labels=chars), "memory.connectivity", ctx, (), CONNECTIVITY_HEIGHT)
     st.caption(f"y_T: {flows['lstm'].readout} (LSTM) · {flows['rnn'].readout} (RNN).")

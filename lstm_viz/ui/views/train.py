@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
 from ...core import lstm_forward, rnn_forward
 from ...figures import cell_diagram, gate_heatmaps, loss_curves
-from ...tasks import ADDING_BASELINE_MSE
+from ...tasks import ADDING_BASELINE_MSE, Task
 from ...training import TrainConfig
-from ..charts import show
+from ..charts import show, show_uncached
 from ..context import Context
 from ..training_job import MODELS, TrainingJob
 
@@ -40,25 +42,64 @@ LOSS_HEIGHT = 380
 HEATMAP_HEIGHT = 620
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One training run of both networks: what the Train button starts."""
+
+    task: Task
+    hidden: int
+    length: int
+    batch: int
+    updates: int
+    seed: int
+
+    @property
+    def key(self) -> str:
+        """Which lesson and settings a job was started for (results of other settings are not shown)."""
+        spec = {"task": self.task.spec(), "H": self.hidden, "T": self.length, "B": self.batch}
+        return json.dumps({**spec, "updates": self.updates, "seed": self.seed})
+
+    def config(self, model: str) -> TrainConfig:
+        snapshots = tuple(sorted({round(f * self.updates) for f in SNAPSHOT_FRACTIONS}))
+        return TrainConfig(
+            model=model,
+            hidden_size=self.hidden,
+            steps=self.updates,
+            batch_size=self.batch,
+            length=self.length,
+            seed=self.seed,
+            snapshot_steps=snapshots,
+            time_budget=TIME_BUDGET_S,
+        )
+
+
 def render(ctx: Context) -> None:
     if ctx.scenario.weights == "preset":
         st.info(PRESET_NOTE)
         return
     task = ctx.scenario.make_task()
-    hidden = ctx.lesson.hidden_size("lstm")
-    length = min(ctx.lesson.steps, MAX_TRAIN_LENGTH)
+    batch = min(BATCH_SIZE, task.max_batch_size)  # a typed sequence is a single sequence
     if UPDATES_KEY not in st.session_state:
         st.session_state[UPDATES_KEY] = DEFAULT_UPDATES
     go_col, stop_col, size_col = st.columns([1, 1, 4], vertical_alignment="bottom")
-    updates = size_col.select_slider("Updates (minibatches of 32 sequences)", UPDATE_CHOICES, key=UPDATES_KEY)
-    key = json.dumps({"task": task.spec(), "H": hidden, "T": length, "updates": updates, "seed": ctx.scenario.weight_seed})
+    updates = size_col.select_slider(f"Updates (minibatches of {batch} sequences)", UPDATE_CHOICES, key=UPDATES_KEY)
+    plan = Plan(
+        task=task,
+        hidden=ctx.lesson.hidden_size("lstm"),
+        length=max(min(ctx.lesson.steps, MAX_TRAIN_LENGTH), task.min_length),
+        batch=batch,
+        updates=updates,
+        seed=ctx.scenario.weight_seed,
+    )
     job: TrainingJob | None = st.session_state.get(JOB)
     running = job is not None and job.running
     go_col.button("▶ Train both", key="train.start", type="primary", disabled=running, width="stretch",
-                  on_click=_start, args=(key, task, hidden, length, updates, ctx.scenario.weight_seed))  # fmt: skip
+                  on_click=_start, args=(plan,))  # fmt: skip
     stop_col.button("■ Cancel", key="train.cancel", disabled=not running, on_click=_cancel, width="stretch")
-    st.caption(f"{task.title}: T = {length}, H = {hidden}, Adam, gradient clipping at 1; fresh random weights for both.")
-    if job is None or job.key != key:
+    st.caption(
+        f"{task.title}: T = {plan.length}, H = {plan.hidden}, Adam, gradient clipping at 1; fresh random weights."
+    )
+    if job is None or job.key != plan.key:
         st.caption("Press ▶ Train both to start.")
     elif job.running:
         _live(ctx)
@@ -66,17 +107,11 @@ def render(ctx: Context) -> None:
         _results(ctx, job)
 
 
-def _start(key: str, task, hidden: int, length: int, updates: int, seed: int) -> None:
+def _start(plan: Plan) -> None:
     old = st.session_state.get(JOB)
     if old is not None:
         old.cancel()
-    snapshots = tuple(sorted({round(f * updates) for f in SNAPSHOT_FRACTIONS}))
-    configs = {
-        model: TrainConfig(model=model, hidden_size=hidden, steps=updates, batch_size=BATCH_SIZE, length=length,
-                           seed=seed, snapshot_steps=snapshots, time_budget=TIME_BUDGET_S)
-        for model in MODELS
-    }  # fmt: skip
-    st.session_state[JOB] = TrainingJob(key, task, configs).start()
+    st.session_state[JOB] = TrainingJob(plan.key, plan.task, {model: plan.config(model) for model in MODELS}).start()
 
 
 def _cancel() -> None:
@@ -98,7 +133,8 @@ def _baseline(task) -> tuple[float, str] | None:
 def _curves(ctx: Context, status) -> None:
     histories = {ctx.label(m): status[m].losses for m in MODELS if status[m].losses.size}
     if histories:
-        show(loss_curves(histories, baseline=_baseline(ctx.scenario.make_task())), "train.loss", ctx.mode, LOSS_HEIGHT)
+        fig = loss_curves(histories, baseline=_baseline(ctx.scenario.make_task()))
+        show_uncached(fig, "train.loss", ctx.mode, LOSS_HEIGHT)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -127,17 +163,23 @@ def _results(ctx: Context, job: TrainingJob) -> None:
     summary = " · ".join(f"**{ctx.label(m)}**: loss {r.final_loss:.4f} after {r.steps_run} updates ({r.stopped})"
                          for m, r in results.items())  # fmt: skip
     st.markdown(summary)
-    _snapshots(ctx, results)
+    _snapshots(ctx, job.key, results)
 
 
-def _snapshots(ctx: Context, results: dict) -> None:
+def _snapshots(ctx: Context, job_key: str, results: dict) -> None:
     lstm = results.get("lstm")
     if lstm is None:
         return
-    options = {f"before (0 updates)" if s == 0 else f"during ({s} updates)": s for s in sorted(lstm.snapshots)}
+    options = {"before (0 updates)" if s == 0 else f"during ({s} updates)": s for s in sorted(lstm.snapshots)}
     options[f"after ({lstm.steps_run} updates)"] = None
-    choice = st.segmented_control("Gates of the trained networks on this sequence", list(options), key="train.snapshot",
-                                                  default=list(options)[-1], required=True)  # fmt: skip
+    labels = list(options)
+    choice = st.segmented_control(
+        "Gates of the trained networks on this sequence",
+        labels,
+        key="train.snapshot",
+        default=labels[-1],
+        required=True,
+    )
     step = options[choice]
     columns = st.columns(2, gap="medium")
     for column, model in zip(columns, MODELS, strict=True):
@@ -146,9 +188,10 @@ def _snapshots(ctx: Context, results: dict) -> None:
             continue
         params = result.params if step is None or step not in result.snapshots else result.snapshots[step][0]
         trace = lstm_forward(params, ctx.lesson.x) if model == "lstm" else rnn_forward(params, ctx.lesson.x)
+        unit = min(ctx.scenario.unit, params.hidden_size - 1)
+        which = (job_key, result.steps_run, result.stopped, step, ctx.t, unit)  # the weights and the view, exactly
         with column:
             st.markdown(f"**{ctx.label(model)}**, {choice}")
             if model == "lstm":
-                show(cell_diagram(trace, ctx.t, min(ctx.scenario.unit, params.hidden_size - 1), ctx.x_label),
-                     "train.cell", ctx.mode)  # fmt: skip
-            show(gate_heatmaps(trace, t=ctx.t), f"train.heatmaps.{model}", ctx.mode, HEATMAP_HEIGHT)
+                show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which)
+            show(partial(gate_heatmaps, trace, t=ctx.t), f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT)

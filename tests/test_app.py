@@ -1,0 +1,505 @@
+"""The Streamlit app driven by AppTest: every control at its edges, errors kept readable, figures that follow
+the controls, and sessions that never share what they should not."""
+
+from __future__ import annotations
+
+import ast
+import base64
+import io
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_viz.core import LSTMParams, RNNParams, gradient_flow
+from lstm_viz.presets import PRESETS
+from lstm_viz.scenario import MAX_HIDDEN, VIEWS, Scenario
+from lstm_viz.tasks import TASKS
+from lstm_viz.ui.lesson import build_lesson
+from lstm_viz.ui.views import VIEW_MODULES
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+UI = ROOT / "lstm_viz" / "ui"
+TIMEOUT = 120  # s per run: the first run in a process loads numba's cached kernels
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+def open_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def show_view(at: AppTest, view: str) -> AppTest:
+    at.session_state["w.view"] = VIEW_MODULES[view].LABEL
+    return at.run()
+
+
+def _decode(value):
+    """Plotly JSON with typed arrays ({"dtype", "bdata"}) decoded to numpy arrays."""
+    if isinstance(value, dict):
+        if set(value) >= {"dtype", "bdata"}:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            shape = value.get("shape")
+            if isinstance(shape, str):  # "1, 120"
+                shape = tuple(int(n) for n in shape.split(","))
+            return array.reshape(shape) if shape is not None else array
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure spec of the chart with ``key``."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(key) or f"-{key}" in element.proto.id or key in element.proto.id:
+            return _decode(json.loads(element.proto.spec))
+    raise KeyError(f"no chart {key!r}; charts: {[e.proto.id for e in at.get('plotly_chart')]}")
+
+
+def numbers(values) -> np.ndarray:
+    return np.asarray(values, dtype=float).reshape(-1)
+
+
+def npz_bytes(params) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, kind=np.array(params.kind), **params.arrays())
+    return buffer.getvalue()
+
+
+# --- opening the app -----------------------------------------------------------------------------------
+def test_opens_on_the_latch_lesson_with_no_error_and_a_full_url():
+    at = open_app()
+    assert_clean(at)
+    assert "Latch" in at.markdown[0].value
+    assert len(at.get("plotly_chart")) == 2  # the cell diagram and the bars of every unit
+    assert Scenario.from_query(at.query_params) == Scenario()
+
+
+@pytest.mark.parametrize("model", ["lstm", "rnn", "both"])
+def test_every_view_renders_for_every_network(model):
+    at = open_app({"model": model})
+    for view in VIEWS:
+        show_view(at, view)
+        assert_clean(at)
+        assert at.query_params["view"] == view
+
+
+def test_tabs_follow_the_scenarios_views():
+    assert tuple(VIEW_MODULES) == VIEWS
+
+
+# --- the step --------------------------------------------------------------------------------------------
+def test_moving_the_step_slider_shows_that_steps_values_for_every_unit():
+    query = {"weights": "random", "task": "adding", "T": "40", "H": "6", "unit": "2"}
+    at = open_app(query)
+    lesson = build_lesson(Scenario.from_query(query))
+    for t in (0, 17, 39):
+        at.slider(key="w.step").set_value(t).run()
+        assert_clean(at)
+        bars = chart(at, "cell.bars.lstm")
+        shown = {trace["name"]: numbers(trace["y"]) for trace in bars["data"]}
+        for key, name in (("i", "input gate"), ("f", "forget gate"), ("c", "cell state"), ("h", "hidden state")):
+            np.testing.assert_allclose(shown[name], getattr(lesson.lstm_trace, key)[t], rtol=0, atol=1e-12)
+        assert at.query_params["t"] == str(t)
+
+
+def test_the_cell_diagram_shows_the_focused_units_cell_state_at_the_step():
+    query = {"weights": "random", "task": "sine", "T": "30", "H": "4", "unit": "3", "t": "12"}
+    at = open_app(query)
+    lesson = build_lesson(Scenario.from_query(query))
+    texts = " ".join(a.get("text", "") for a in chart(at, "cell.diagram")["layout"]["annotations"])
+    expected = f"{lesson.lstm_trace.c[12, 3]:.3f}".replace("-", "−")
+    assert expected in texts
+
+
+def test_step_buttons_move_one_step_and_stop_at_the_ends():
+    at = open_app({"t": "0"})
+    at.button(key="step.back").click().run()
+    assert at.slider(key="w.step").value == 0
+    at.button(key="step.forward").click().run()
+    at.button(key="step.forward").click().run()
+    assert at.slider(key="w.step").value == 2
+    last = Scenario().length - 1
+    at.slider(key="w.step").set_value(last).run()
+    at.button(key="step.forward").click().run()
+    assert at.slider(key="w.step").value == last
+    assert_clean(at)
+
+
+def test_the_conveyor_belt_follows_the_step_slider_when_paused():
+    at = show_view(open_app({"t": "3"}), "belt")
+    assert chart(at, "belt.lstm")["layout"]["sliders"][0]["active"] == 3
+    at.slider(key="w.step").set_value(42).run()
+    belt = chart(at, "belt.lstm")
+    assert belt["layout"]["sliders"][0]["active"] == 42
+    assert len(belt["frames"]) == Scenario().length  # the animation plays in the browser, frame by frame
+
+
+def test_heatmap_cursor_sits_at_the_step():
+    at = show_view(open_app({"t": "9"}), "heatmaps")
+    cursors = [s for s in chart(at, "heatmaps.lstm")["layout"]["shapes"] if s.get("type") == "line"]
+    assert cursors and all(s["x0"] == s["x1"] == 9 for s in cursors)
+
+
+def test_equations_show_the_steps_numbers():
+    query = {"weights": "random", "task": "adding", "T": "20", "H": "3", "t": "7", "unit": "1", "view": "equations"}
+    at = open_app(query)
+    assert_clean(at)
+    lesson = build_lesson(Scenario.from_query(query))
+    latex = " ".join(element.value for element in at.get("latex"))
+    assert f"{lesson.lstm_trace.c[7, 1]:.3f}" in latex.replace("−", "-")
+
+
+# --- URL and scenario --------------------------------------------------------------------------------------
+def test_a_bookmarked_url_reopens_the_same_view():
+    query = Scenario(
+        model="both", weights="random", task="recall", length=33, hidden=5, step=20, view="heatmaps"
+    ).to_query()
+    at = open_app(query)
+    assert_clean(at)
+    assert Scenario.from_query(at.query_params) == Scenario.from_query(query)
+    assert len(at.get("plotly_chart")) == 2  # LSTM and RNN heatmaps side by side
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"T": "99999"}, {"H": "1000"}, {"fbias": "nan"}, {"rscale": "inf"}, {"text": "x" * 5001}, {"model": "<b>x</b>"}],
+)
+def test_a_crafted_url_is_refused_with_a_message_and_the_default_lesson(query):
+    at = open_app(query)
+    assert not at.exception
+    assert len(errors(at)) == 1 and "could not be opened" in errors(at)[0]
+    assert Scenario.from_query(at.query_params) == Scenario()
+
+
+def test_controls_are_mirrored_in_the_url():
+    at = open_app()
+    at.selectbox(key="w.weights").set_value("random").run()
+    at.slider(key="w.hidden").set_value(12).run()
+    at.slider(key="w.forget_bias").set_value(2.5).run()
+    assert_clean(at)
+    assert (at.query_params["weights"], at.query_params["H"], at.query_params["fbias"]) == ("random", "12", "2.5")
+
+
+# --- every control at its edges --------------------------------------------------------------------------
+@pytest.mark.parametrize("hidden", [1, MAX_HIDDEN])
+def test_hidden_size_edges(hidden):
+    at = open_app({"weights": "random", "task": "adding", "T": "30"})
+    at.slider(key="w.hidden").set_value(hidden).run()
+    assert_clean(at)
+    for view in ("cell", "gradients", "memory"):
+        assert_clean(show_view(at, view))
+    assert f"H = {hidden}" in at.caption[0].value
+
+
+def test_a_one_step_sequence():
+    at = open_app({"weights": "random", "task": "custom", "text": "1, 2", "view": "belt"})
+    assert_clean(at)
+    assert at.query_params["T"] == "1"
+    for view in VIEWS:
+        assert_clean(show_view(at, view))
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_every_task_with_random_weights(task):
+    at = open_app({"weights": "random"})
+    at.selectbox(key="w.task").set_value(task).run()
+    assert_clean(at)
+    assert at.query_params["task"] == task
+    at.number_input(key="w.length").set_value(TASKS[task].min_length).run()
+    assert_clean(at)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_brings_its_own_sequence_network_and_focus(name):
+    at = open_app()
+    at.selectbox(key="w.preset").set_value(name).run()
+    assert_clean(at)
+    preset = PRESETS[name]
+    assert at.query_params["model"] == preset.model
+    assert at.query_params["T"] == str(preset.length)
+    assert at.query_params["t"] == str(preset.focus_step)
+    assert_clean(show_view(at, "gradients"))
+
+
+def test_pretrained_weights_load_or_explain_why_not():
+    at = open_app({"weights": "random", "task": "adding"})
+    at.selectbox(key="w.weights").set_value("pretrained").run()
+    assert not at.exception
+    if errors(at):  # no shipped weights for this task: said plainly, the last good lesson stays
+        assert "pretrained" in errors(at)[0]
+        assert at.query_params["weights"] == "random"
+    else:
+        assert "trained on" in at.caption[0].value
+
+
+def test_typed_sequence_good_and_bad():
+    at = open_app({"weights": "random", "task": "custom"})
+    at.text_area(key="w.text").set_value("0.5 -1 2 3e-1").run()
+    assert_clean(at)
+    assert at.query_params["T"] == "3"
+    at.text_area(key="w.text").set_value("1, 2, banana").run()
+    assert any("'banana'" in e for e in errors(at))
+    assert at.query_params["text"] == "0.5 -1 2 3e-1"  # the last good sequence stays in use
+    at.slider(key="w.hidden").set_value(3).run()  # the other controls still work meanwhile
+    assert at.query_params["H"] == "3"
+
+
+def test_script_in_typed_text_is_shown_as_text():
+    payload = "<script>alert(1)</script>"
+    at = open_app({"weights": "random", "task": "text", "text": payload})
+    assert_clean(at)
+    for element in at.markdown:
+        assert not element.proto.allow_html or payload not in element.value
+    assert all("<script" not in element.proto.body for element in at.get("html"))
+
+
+@pytest.mark.parametrize("model", ["lstm", "rnn", "both"])
+def test_model_choice_switches_the_cell_views(model):
+    at = open_app({"weights": "random", "task": "adding", "T": "20"})
+    at.segmented_control(key="w.model").set_value(model).run()
+    assert_clean(at)
+    keys = {e.proto.id for e in at.get("plotly_chart")}
+    assert any("cell.diagram" in k for k in keys) == (model != "rnn")
+    assert any("cell.bars.rnn" in k for k in keys) == (model != "lstm")
+
+
+def test_focused_unit_edges_and_clamping():
+    at = open_app({"weights": "random", "task": "adding", "H": "5", "unit": "4"})
+    assert_clean(at)
+    at.slider(key="w.hidden").set_value(2).run()
+    assert_clean(at)
+    assert at.slider(key="w.unit").value == 1
+
+
+# --- knobs and gradients -----------------------------------------------------------------------------------
+def test_knobs_move_the_gradient_curves():
+    query = {"weights": "random", "task": "adding", "T": "60", "H": "8", "view": "gradients"}
+    at = open_app(query)
+    rnn_before = _curve(at, "vanilla RNN")
+    at.slider(key="w.recurrent_scale").set_value(3.0).run()
+    assert_clean(at)
+    assert not np.allclose(_curve(at, "vanilla RNN"), rnn_before, equal_nan=True)
+    at.slider(key="w.forget_bias").set_value(4.0).run()
+    lesson = build_lesson(Scenario.from_query({**query, "rscale": "3.0", "fbias": "4.0"}))
+    flow = gradient_flow(lesson.lstm, lesson.x)
+    assert flow.decay_rate("dc_norm") > gradient_flow(
+        build_lesson(Scenario.from_query(query)).lstm, lesson.x
+    ).decay_rate("dc_norm")  # a larger forget bias carries the cell's gradient further back
+    assert any("× " in m.value for m in at.markdown)  # the per-step decay readout
+
+
+def _curve(at: AppTest, label: str) -> np.ndarray:
+    for trace in chart(at, "gradients.flow")["data"]:
+        if trace.get("name", "").startswith(label):
+            return numbers([np.nan if v is None else v for v in trace["y"]])
+    raise KeyError(label)
+
+
+# --- uploads -------------------------------------------------------------------------------------------
+def test_a_bad_upload_shows_an_error_and_keeps_the_last_good_weights():
+    at = open_app({"weights": "upload", "task": "adding"})
+    at.session_state["upload.pending"] = ("notes.npz", b"this is not a zip file")
+    at.run()
+    assert not at.exception
+    assert any("Could not use 'notes.npz'" in e for e in errors(at))
+    good = RNNParams.init(2, 5, seed=3)
+    at.session_state["upload.pending"] = ("good.npz", npz_bytes(good))
+    at.run()
+    assert_clean(at)
+    assert "uploaded .npz" in at.caption[0].value and "H = 5" in at.caption[0].value
+    assert at.query_params["model"] == "rnn"  # the uploaded network is the one shown
+    wrong_inputs = LSTMParams.init(3, 4, seed=0)
+    at.session_state["upload.pending"] = ("d3.npz", npz_bytes(wrong_inputs))
+    at.run()
+    assert any("D = 3" in e for e in errors(at))
+    assert "H = 5" in at.caption[0].value  # still the last good file
+
+
+def test_an_oversized_or_pickled_upload_is_refused():
+    at = open_app({"weights": "upload", "task": "adding"})
+    big = LSTMParams.init(2, MAX_HIDDEN + 1, seed=0)
+    at.session_state["upload.pending"] = ("big.npz", npz_bytes(big))
+    at.run()
+    assert any("up to 64" in e for e in errors(at))
+    buffer = io.BytesIO()
+    np.savez(buffer, weight_ih=np.array([object()], dtype=object))
+    at.session_state["upload.pending"] = ("pickle.npz", buffer.getvalue())
+    at.run()
+    assert not at.exception and len(errors(at)) == 1
+
+
+def test_sessions_never_see_each_others_uploads():
+    first = open_app({"weights": "upload", "task": "adding"})
+    first.session_state["upload.pending"] = ("mine.npz", npz_bytes(LSTMParams.init(2, 7, seed=1)))
+    first.run()
+    assert "H = 7" in first.caption[0].value
+    second = open_app({"weights": "upload", "task": "adding"})
+    assert "uploaded" not in second.caption[0].value
+
+
+# --- classroom link and projector mode -------------------------------------------------------------------
+def test_classroom_link_reproduces_the_scenario_with_chosen_controls_hidden():
+    at = open_app({"weights": "random", "task": "recall", "H": "4"})
+    at.multiselect(key="classroom.hide").set_value(["model", "knobs"]).run()
+    link = at.get("code")[0].value
+    student = Scenario.parse(link)
+    assert student == Scenario.from_query(at.query_params).replace(hide=("model", "knobs"))
+    hidden = open_app(student.to_query())
+    assert_clean(hidden)
+    keys = {w.key for w in hidden.sidebar.get("slider")} | {w.key for w in hidden.sidebar.get("button_group")}
+    assert "w.model" not in keys and "w.forget_bias" not in keys and "w.hidden" in keys
+
+
+def test_projector_mode_enlarges_the_figures_text():
+    at = open_app()
+    normal = chart(at, "cell.bars.lstm")["layout"]["font"]["size"]
+    at.toggle(key="w.presentation").set_value(True).run()
+    assert_clean(at)
+    assert chart(at, "cell.bars.lstm")["layout"]["font"]["size"] > normal
+    assert any("font-size" in element.proto.body for element in at.get("html"))
+
+
+def test_notes_can_be_hidden():
+    at = open_app()
+    assert any("Follow the top line" in i.value for i in at.info)
+    at.toggle(key="w.notes").set_value(False).run()
+    assert not any("Follow the top line" in i.value for i in at.info)
+
+
+# --- what it remembers ----------------------------------------------------------------------------------
+def test_text_is_coloured_by_the_chosen_quantity_of_the_focused_unit():
+    query = {"weights": "random", "task": "text", "H": "6", "unit": "2", "view": "memory"}
+    at = open_app(query)
+    assert_clean(at)
+    lesson = build_lesson(Scenario.from_query(query))
+    at.segmented_control(key="w.colour_by").set_value("f").run()
+    assert at.query_params["colour"] == "f"
+    heat = json.dumps(chart(at, "memory.text"), default=lambda a: a.tolist())
+    assert f"{lesson.lstm_trace.f[0, 2]:.3f}" in heat or all(
+        f"{v:.3f}" in heat for v in lesson.lstm_trace.f[:3, 2]
+    )  # the hover values are the unit's forget gate
+    bars = chart(at, "memory.connectivity")
+    assert {t["name"] for t in bars["data"] if t.get("name")} >= {"LSTM", "vanilla RNN"}
+
+
+# --- training ----------------------------------------------------------------------------------------
+def test_training_runs_both_networks_and_shows_curves_and_snapshots():
+    at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
+    at.select_slider(key="train.updates").set_value(50).run()
+    at.button(key="train.start").click().run()
+    job = at.session_state["train.job"]
+    deadline = time.monotonic() + 90
+    while job.running and time.monotonic() < deadline:
+        time.sleep(0.3)
+    at.run()
+    assert_clean(at)
+    assert any("after 50 updates" in m.value for m in at.markdown)
+    losses = chart(at, "train.loss")
+    assert {t["name"].split()[0] for t in losses["data"] if t.get("name")} >= {"LSTM", "vanilla"}
+    snapshot = at.segmented_control(key="train.snapshot")
+    snapshot.set_value(snapshot.options[0]).run()
+    assert_clean(at)
+    assert "before" in at.segmented_control(key="train.snapshot").value
+
+
+def test_training_can_be_cancelled():
+    at = open_app({"weights": "random", "task": "adding", "T": "100", "H": "16", "view": "train"})
+    at.select_slider(key="train.updates").set_value(2000).run()
+    at.button(key="train.start").click().run()
+    at.button(key="train.cancel").click().run()
+    job = at.session_state["train.job"]
+    job.join(timeout=60)
+    at.run()
+    assert not job.running
+    assert any("cancelled" in m.value for m in at.markdown)
+
+
+def test_presets_explain_that_there_is_nothing_to_train():
+    at = show_view(open_app(), "train")
+    assert any("wired by hand" in i.value for i in at.info)
+
+
+# --- architecture ----------------------------------------------------------------------------------------
+def _cache_decorators():
+    for path in UI.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("cache_data", "cache_resource"):
+                    yield path.name, {k.arg for k in node.keywords}
+
+
+def test_every_cache_is_bounded_in_count_and_age():
+    found = list(_cache_decorators())
+    assert found
+    for name, keywords in found:
+        assert {"max_entries", "ttl"} <= keywords, name
+
+
+def test_no_call_in_the_ui_renders_html_from_markdown():
+    for path in [*UI.rglob("*.py"), APP]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                assert "unsafe_allow_html" not in {k.arg for k in node.keywords}, path
+
+
+def test_layers_point_one_way():
+    """Nothing below the UI imports it, except the Streamlit-free lesson builder that export scripts share."""
+    for path in (ROOT / "lstm_viz").rglob("*.py"):
+        if UI in path.parents:
+            continue
+        text = path.read_text()
+        for line in text.splitlines():
+            if "ui" in line and line.lstrip().startswith(("from ", "import ")):
+                assert "ui.lesson import" in line or not any(s in line for s in (".ui ", ".ui.", "ui import")), (
+                    path,
+                    line,
+                )
+        assert "import streamlit" not in text, path
+    for name in ("lesson.py", "training_job.py"):
+        assert "streamlit" not in (UI / name).read_text(), name
+
+
+def test_the_lesson_builder_works_without_streamlit():
+    code = "import sys; import lstm_viz.ui.lesson, lstm_viz.scenario; sys.exit('streamlit' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+def test_app_py_is_thin():
+    assert len(APP.read_text().splitlines()) < 30
+
+
+def test_cached_lessons_cannot_be_edited_in_place():
+    lesson = build_lesson(Scenario())
+    with pytest.raises(ValueError):
+        lesson.lstm_trace.c[0, 0] = math.pi
+    with pytest.raises(ValueError):
+        lesson.x[0, 0] = 1.0
+
+
+def test_training_on_a_typed_sequence_uses_single_sequence_batches():
+    at = open_app({"weights": "random", "task": "custom", "H": "3", "view": "train"})
+    at.select_slider(key="train.updates").set_value(50).run()
+    at.button(key="train.start").click().run()
+    at.session_state["train.job"].join(timeout=60)
+    at.run()
+    assert_clean(at)
+    assert any("after 50 updates" in m.value for m in at.markdown)

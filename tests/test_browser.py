@@ -1,0 +1,215 @@
+"""The app in a real browser: Debian's headless Chromium drives `streamlit run app.py` as a teacher would.
+
+Screenshots land in test-artifacts/ (one per check) so a person can look at what the page showed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstm_viz.core import RNNParams
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]  # fmt: skip
+VIEWPORT = {"width": 1600, "height": 1000}
+START_TIMEOUT_S = 60
+RENDER_TIMEOUT_MS = 90_000  # a cold numba cache compiles the kernels on the first page load
+STEP_SLIDER = ".st-key-w-step input[type=range]"
+
+if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package drives Chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.address", "localhost", "--server.port", str(port)]  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "streamlit-server.log").open("w")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"streamlit did not start; see {log.name}")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and uncaught page errors."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def open_page(page, server: str, query: str = "", charts: int = 1) -> None:
+    """Load the app at ``?query`` and wait for its run to finish and ``charts`` Plotly charts to be drawn."""
+    page.goto(f"{server}/?{query}")
+    page.wait_for_selector("[data-testid=stTabs]", timeout=RENDER_TIMEOUT_MS)
+    settle(page)
+    if charts:
+        script = f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}"
+        page.wait_for_function(script, timeout=RENDER_TIMEOUT_MS)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit reports its script run finished."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def chart_titles(page) -> list[str]:
+    return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.layout.title.text)")
+
+
+def belt_slider(page) -> int:
+    belt = "Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+    return page.evaluate(f"() => {belt}._fullLayout.sliders[0].active")
+
+
+def test_default_lesson_loads_with_charts_and_no_console_errors(page, server):
+    open_page(page, server)
+    titles = chart_titles(page)
+    assert any("LSTM cell at step t = 5" in t for t in titles), titles
+    assert "preset=latch" in page.url
+    shot(page, "01-default-lesson")
+    assert page.console_errors == []
+
+
+def test_arrow_key_on_the_step_slider_moves_the_cell_to_the_next_step(page, server):
+    open_page(page, server)
+    slider = page.locator(STEP_SLIDER)
+    slider.focus()
+    started = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".some(g => g.layout.title.text.includes('t = 6'))",
+        timeout=30_000,
+    )
+    print(f"\nArrowRight → redrawn cell diagram: {1000 * (time.perf_counter() - started):.0f} ms (browser wall time)")
+    assert slider.input_value() == "6"
+    page.wait_for_function("() => window.location.search.includes('t=6')", timeout=10_000)
+    shot(page, "02-step-6")
+    assert page.console_errors == []
+
+
+def test_play_animates_the_conveyor_belt_in_the_browser(page, server):
+    open_page(page, server, "view=belt&t=5")
+    assert belt_slider(page) == 5
+    page.locator(".js-plotly-plot .updatemenu-button").first.click()  # ▶ play
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+        "._fullLayout.sliders[0].active > 8",
+        timeout=20_000,
+    )
+    shot(page, "03-belt-playing")
+    assert belt_slider(page) > 5
+    # Not pressed here: plotly.js's own ❚❚ interrupts the running Plotly.animate, whose promise it then leaves
+    # rejected ("API call to Plotly.animate rejected"), a console error from plotly.js itself.
+    assert page.console_errors == []
+
+
+def test_every_view_opens_in_the_browser(page, server):
+    for n, view in enumerate(("cell", "belt", "heatmaps", "equations", "gradients", "memory", "train"), start=1):
+        open_page(page, server, f"view={view}&model=both&weights=random&task=text&H=8", charts=0)
+        assert page.locator("[data-testid=stException]").count() == 0, view
+        shot(page, f"04-view-{n}-{view}")
+    assert page.console_errors == []
+
+
+def test_projector_mode_on_a_1280_by_720_projector(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    open_page(page, server, "present=1")
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert size > 16
+    shot(page, "05-projector-cell")
+    open_page(page, server, "present=1&view=gradients&weights=random&task=adding&T=100&H=16&rscale=1.8")
+    shot(page, "05-projector-gradients")
+    context.close()
+
+
+def _npz(params) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, kind=np.array(params.kind), **params.arrays())
+    return buffer.getvalue()
+
+
+def test_uploading_weights_bad_then_good(page, server):
+    open_page(page, server, "weights=upload&task=adding")
+    dropzone = page.locator("[data-testid=stFileUploaderDropzoneInput]")
+    dropzone.set_input_files({"name": "broken.npz", "mimeType": "application/octet-stream", "buffer": b"not a zip"})
+    page.get_by_text("Could not use 'broken.npz'").wait_for(timeout=30_000)
+    shot(page, "06-upload-refused")
+    good = _npz(RNNParams.init(2, 5, seed=3))
+    dropzone.set_input_files({"name": "rnn.npz", "mimeType": "application/octet-stream", "buffer": good})
+    page.get_by_text("uploaded .npz").wait_for(timeout=30_000)
+    settle(page)
+    assert page.get_by_text("Could not use").count() == 0
+    shot(page, "06-upload-accepted")
+    assert page.console_errors == []
+
+
+def test_typed_script_stays_text(page, server):
+    open_page(page, server, "weights=random&task=text&text=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3Ehi")
+    assert page.evaluate("() => window.pwned === undefined")
+    assert page.locator("script", has_text="pwned").count() == 0
+    shot(page, "07-script-as-text")
