@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import LSTMParams, RNNParams, lstm_backward, lstm_forward, rnn_backward, rnn_forward
+from ..core import backward, forward
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,14 +45,7 @@ def input_connectivity(params, x, head: Mapping | None = None, output: int | Non
     all O outputs (Frobenius norm, O backward passes) or only ``output``. Without a head:
     y_T = Σ_j h_T[j], or h_T[unit] when ``unit`` is given.
     """
-    if isinstance(params, LSTMParams):
-        trace = lstm_forward(params, x, h0, c0)
-    elif isinstance(params, RNNParams):
-        if c0 is not None:
-            raise ValueError("a vanilla RNN has no cell state: c0 must be None.")
-        trace = rnn_forward(params, x, h0)
-    else:
-        raise ValueError(f"expected LSTMParams or RNNParams, got {type(params).__name__}.")
+    trace = forward(params, x, h0, c0)
     rows, offsets, readout = readout_rows(params.hidden_size, head, output, unit)
     h_last = trace.h[-1]
     jacobian = np.stack([_input_gradient(params, trace, row) for row in rows])
@@ -87,9 +80,7 @@ def _input_gradient(params, trace, row: np.ndarray) -> np.ndarray:
     """∂(row · h_T)/∂x_t for every t: (T, D), from one backward pass with ∂ℓ/∂h_T = row."""
     dh = np.zeros_like(trace.h)
     dh[-1] = row
-    if isinstance(params, LSTMParams):
-        return lstm_backward(params, trace.x, trace, dh).dx
-    return rnn_backward(params, trace.x, trace, dh).dx
+    return backward(params, trace.x, trace, dh).dx
 
 
 def _check_head(head: Mapping, hidden: int) -> tuple[np.ndarray, np.ndarray]:

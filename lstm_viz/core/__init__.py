@@ -3,6 +3,7 @@
 Imports only numpy and numba; the kernels are plain loops (no BLAS, so numba needs no scipy).
 """
 
+from .dispatch import backward, forward
 from .gradient_flow import GradientFlow, gradient_flow
 from .lstm import lstm_backward, lstm_backward_batch, lstm_forward, lstm_forward_batch
 from .params import HEAD_NAMES, PARAM_NAMES, LSTMParams, RNNParams
@@ -19,6 +20,8 @@ __all__ = [
     "RNNGrads",
     "RNNParams",
     "RNNTrace",
+    "backward",
+    "forward",
     "gradient_flow",
     "lstm_backward",
     "lstm_backward_batch",

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dispatch import backward, forward
 from .layout import frozen
-from .lstm import lstm_backward, lstm_forward
 from .lstm_kernels import lstm_jacobians
-from .params import LSTMParams, RNNParams
-from .rnn import rnn_backward, rnn_forward
+from .params import LSTMParams
 from .rnn_kernels import rnn_jacobians
 from .validate import as_float_array, check_shape
 
@@ -60,21 +59,14 @@ def gradient_flow(params, x, h0=None, c0=None, dh_last=None, jacobian: bool = Tr
     dh_last: (H,), default ones(H)/√H so that ‖∂L/∂h_T‖ = 1. ``jacobian=False`` skips the
     H-row Jacobian (cost T·H³). Overflow never raises: it shows up in ``finite``/``overflow_step``.
     """
-    if isinstance(params, LSTMParams):
-        trace = lstm_forward(params, x, h0, c0)
-    elif isinstance(params, RNNParams):
-        if c0 is not None:
-            raise ValueError("a vanilla RNN has no cell state: c0 must be None.")
-        trace = rnn_forward(params, x, h0)
-    else:
-        raise ValueError(f"expected LSTMParams or RNNParams, got {type(params).__name__}.")
+    trace = forward(params, x, h0, c0)
     hidden, steps = params.hidden_size, trace.steps
     seed = _last_step_seed(dh_last, hidden, params.dtype)
     dh = np.zeros((steps, hidden), dtype=params.dtype)
     dh[-1] = seed
     with np.errstate(all="ignore"):
+        grads = backward(params, trace.x, trace, dh)
         if isinstance(params, LSTMParams):
-            grads = lstm_backward(params, trace.x, trace, dh)
             dc_norm = _row_norms(grads.dc_total)
             jac = (
                 _spectral_norms(lstm_jacobians(params.weight_hh, trace.c0, frozen(trace.gates), trace.c, trace.tanh_c))
@@ -82,7 +74,6 @@ def gradient_flow(params, x, h0=None, c0=None, dh_last=None, jacobian: bool = Tr
                 else None
             )
         else:
-            grads = rnn_backward(params, trace.x, trace, dh)
             dc_norm = None
             jac = _spectral_norms(rnn_jacobians(params.weight_hh, trace.h)) if jacobian else None
         dh_norm = _row_norms(grads.dh_total)

@@ -21,13 +21,30 @@ class _ReadOnlyArrays:
                 value.flags.writeable = False
 
 
+class _Trace(_ReadOnlyArrays):
+    """What both models' traces share: h (T, H) after each step and h0 (H,) before the first."""
+
+    @property
+    def steps(self) -> int:
+        return self.h.shape[-2]
+
+    @property
+    def hidden_size(self) -> int:
+        return self.h.shape[-1]
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """h_{t-1} entering each step, (T, H)."""
+        return _shift_in(self.h0, self.h)
+
+
 def _shift_in(first: np.ndarray, seq: np.ndarray) -> np.ndarray:
     """``[first, seq[0], ..., seq[T-2]]`` along the time axis: the value *entering* each step."""
     return np.concatenate([first[..., None, :], seq[..., :-1, :]], axis=-2)
 
 
 @dataclass(frozen=True, eq=False)
-class LSTMTrace(_ReadOnlyArrays):
+class LSTMTrace(_Trace):
     """The forward pass of an LSTM, step by step (gate order i, f, g, o).
 
     i_t = σ(z_i)   f_t = σ(z_f)   g_t = tanh(z_g)   o_t = σ(z_o)
@@ -48,22 +65,9 @@ class LSTMTrace(_ReadOnlyArrays):
     c0: np.ndarray  # (H,)
 
     @property
-    def steps(self) -> int:
-        return self.h.shape[-2]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.h.shape[-1]
-
-    @property
     def c_prev(self) -> np.ndarray:
         """c_{t-1} entering each step, (T, H)."""
         return _shift_in(self.c0, self.c)
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_{t-1} entering each step, (T, H)."""
-        return _shift_in(self.h0, self.h)
 
     @property
     def kept(self) -> np.ndarray:
@@ -82,26 +86,13 @@ class LSTMTrace(_ReadOnlyArrays):
 
 
 @dataclass(frozen=True, eq=False)
-class RNNTrace(_ReadOnlyArrays):
+class RNNTrace(_Trace):
     """The forward pass of a vanilla RNN: a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, h_t = tanh(a_t)."""
 
     x: np.ndarray  # (T, D)
     a: np.ndarray  # (T, H) pre-activation
     h: np.ndarray  # (T, H)
     h0: np.ndarray  # (H,)
-
-    @property
-    def steps(self) -> int:
-        return self.h.shape[-2]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.h.shape[-1]
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_{t-1} entering each step, (T, H)."""
-        return _shift_in(self.h0, self.h)
 
 
 @dataclass(frozen=True, eq=False)
