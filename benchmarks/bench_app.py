@@ -5,8 +5,10 @@ Prints (does not assert), for the issue's budgets:
     the view, what `st.fragment` reruns) on a first visit of a step and on a revisit, and the whole script
     run AppTest performs for the same change (an upper bound);            budget < 150 ms
   * changing the scenario (hidden size, task, forget bias): the whole script run;   budget < 500 ms
-  * `streamlit run app.py` → first chart drawn in Chromium, with a warm numba cache (< 5 s) and a cold one
-    (< 30 s, NUMBA_CACHE_DIR pointed at an empty folder).
+  * the first script run of a fresh server process (server time of the first page), and
+    `streamlit run app.py` → first chart drawn in Chromium, with a warm numba cache (< 5 s) and a cold one
+    (< 30 s, NUMBA_CACHE_DIR pointed at an empty folder);
+  * for information, the largest lesson a URL may ask for (T = 2000, H = 64).
 Server times are wall-clock (perf_counter) with the thread's CPU time beside them: on a busy machine the CPU
 time is the steadier figure. Medians over the repeats.
 
@@ -37,8 +39,10 @@ STEP_BUDGET_MS, SCENARIO_BUDGET_MS, WARM_START_BUDGET_S, COLD_START_BUDGET_S = 1
 LESSON = {"weights": "random", "task": "adding", "T": "200", "H": "16", "t": "10"}
 STEP_VIEWS = ("cell", "belt", "heatmaps", "equations")
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]  # fmt: skip
 
 # The app, with clocks around the whole run and around the parts the step fragment reruns.
 TIMED_APP = f"""
@@ -164,16 +168,69 @@ def first_render_seconds(env: dict) -> float:
         server.wait(timeout=20)
 
 
-def bench_start_up() -> None:
+FIRST_RUN_SCRIPT = """
+import sys, time
+sys.path.insert(0, {root!r})
+cpu, wall = time.thread_time(), time.perf_counter()
+from lstm_viz.ui.main import run
+run()
+import streamlit as st
+st.session_state["first"] = (time.thread_time() - cpu, time.perf_counter() - wall)
+"""
+FIRST_RUN = (
+    "from streamlit.testing.v1 import AppTest\n"
+    "at = AppTest.from_string(SCRIPT, default_timeout=300).run()\n"
+    "print(*at.session_state['first'])\n"
+)
+
+
+def first_script_run(env: dict) -> tuple[float, float]:
+    """(cpu s, wall s) of the first script run of a fresh process: import the app, build and draw the default page."""
+    code = f"SCRIPT = {FIRST_RUN_SCRIPT.format(root=str(ROOT))!r}\n{FIRST_RUN}"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    cpu, wall = (float(v) for v in out.stdout.split()[-2:])
+    return cpu, wall
+
+
+def verdict(seconds: float, budget: float) -> str:
+    return f"(budget {budget} s: {'ok' if seconds < budget else 'OVER'})"
+
+
+def bench_start_up(browser: bool) -> None:
+    print("\nFirst script run of a fresh server process (import the app, build the default lesson, draw it)")
+    for label, env in (("warm", {}), ("cold", None)):
+        with tempfile.TemporaryDirectory() as empty:
+            extra = env if env is not None else {"NUMBA_CACHE_DIR": empty}
+            cpu, wall = first_script_run({**os.environ, **extra})
+        print(f"  {label} numba cache {wall:8.1f} s wall {cpu:6.1f} s cpu")
+    if not browser:
+        return
     if not Path(CHROMIUM).exists():
         print(f"\nFirst render: skipped (no Chromium at {CHROMIUM})")
         return
-    print("\nFirst render after `streamlit run app.py` (process start → first chart in Chromium)")
+    print("\nFirst render after `streamlit run app.py` (process start → first chart drawn in Chromium)")
     warm = first_render_seconds(dict(os.environ))
-    print(f"  warm numba cache {warm:8.1f} s   (budget {WARM_START_BUDGET_S} s: {'ok' if warm < WARM_START_BUDGET_S else 'OVER'})")
+    print(f"  warm numba cache {warm:8.1f} s   {verdict(warm, WARM_START_BUDGET_S)}")
     with tempfile.TemporaryDirectory() as empty:
         cold = first_render_seconds({**os.environ, "NUMBA_CACHE_DIR": empty})
-    print(f"  cold numba cache {cold:8.1f} s   (budget {COLD_START_BUDGET_S} s: {'ok' if cold < COLD_START_BUDGET_S else 'OVER'})")
+    print(f"  cold numba cache {cold:8.1f} s   {verdict(cold, COLD_START_BUDGET_S)}")
+
+
+def bench_largest_lesson(repeats: int) -> None:
+    print("\nThe largest lesson a URL may ask for, T = 2000, H = 64 (for information; the budgets are for T = 200)")
+    at = timed_app({"weights": "random", "task": "adding", "T": "2000", "H": "64", "t": "10"})
+    print(row("open (whole run, lesson never built)", clock(at, "run"), SCENARIO_BUDGET_MS))
+    for view in ("cell", "heatmaps", "gradients"):
+        at.session_state["w.view"] = VIEW_MODULES[view].LABEL
+        at.run()
+        print(row(f"switch to {view} (whole run)", clock(at, "run"), SCENARIO_BUDGET_MS))
+    at.session_state["w.view"] = VIEW_MODULES["cell"].LABEL
+    at.run()
+    samples = []
+    for k in range(repeats):
+        at.slider(key="w.step").set_value(1000 + k).run()
+        samples.append(clock(at, "fragment"))
+    print(row("cell: new step, fragment", median_pair(samples), STEP_BUDGET_MS))
 
 
 def main() -> None:
@@ -185,8 +242,8 @@ def main() -> None:
     print(f"lstm_viz app benchmark · {os.cpu_count()} cores · load average {load:.1f} · repeats {args.repeats}")
     bench_step_slider(args.repeats)
     bench_scenario_changes(args.repeats)
-    if not args.skip_browser:
-        bench_start_up()
+    bench_largest_lesson(args.repeats)
+    bench_start_up(browser=not args.skip_browser)
 
 
 if __name__ == "__main__":

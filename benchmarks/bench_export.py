@@ -50,10 +50,42 @@ class StepClock:
         return out
 
 
-def one_pack(scenario: Scenario, renderer: StaticRenderer) -> tuple[float, StepClock, int, int]:
+def tree_cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) of this process and every live descendant, by kind ("python", "renderer",
+    "gpu", "browser"): the work a pack costs whatever else the machine is doing (Linux /proc; {} elsewhere)."""
+    stats = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), command)  # ppid, ticks
+    family, grew = {os.getpid()}, True
+    while grew:
+        grew = False
+        for pid, (ppid, _, _) in stats.items():
+            if ppid in family and pid not in family:
+                family.add(pid)
+                grew = True
+    out: dict[str, float] = {}
+    for pid in family & stats.keys():
+        _, ticks, command = stats[pid]
+        kind = "python" if pid == os.getpid() else next(
+            (k for k, flag in (("renderer", "--type=renderer"), ("gpu", "--type=gpu-process")) if flag in command),
+            "browser")  # fmt: skip
+        out[kind] = out.get(kind, 0.0) + ticks / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def one_pack(scenario: Scenario, renderer: StaticRenderer) -> tuple[float, StepClock, int, int, float]:
+    before = tree_cpu_seconds()
     clock = StepClock()
     files = lecture_pack_files(scenario, options=PackOptions(), renderer=renderer, progress=clock)
-    return time.perf_counter() - clock.start, clock, len(files), sum(len(b) for b in files.values())
+    seconds = time.perf_counter() - clock.start
+    cpu = {kind: spent - before.get(kind, 0.0) for kind, spent in tree_cpu_seconds().items()}
+    return seconds, clock, len(files), sum(len(b) for b in files.values()), cpu
 
 
 def write_image_seconds(fig) -> float:
@@ -81,7 +113,7 @@ def main() -> None:
         start = time.perf_counter()
         renderer.start()
         started = time.perf_counter() - start
-        cold, _, count, size = one_pack(scenario, renderer)
+        cold, _, count, size, _ = one_pack(scenario, renderer)
         warm = [one_pack(scenario, renderer) for _ in range(args.repeats)]
         renderer.close()
         seconds = [w[0] for w in warm]
@@ -91,6 +123,11 @@ def main() -> None:
         warm_text = ", ".join(f"{s:.2f}" for s in seconds)
         median = statistics.median(seconds)
         print(f"  warm packs {warm_text} s: median {median:.2f} s (target < {TARGET_WARM_S:g} s)")
+        cpu = {kind: statistics.median(w[4].get(kind, 0.0) for w in warm) for kind in warm[0][4]}
+        total = sum(cpu.values())
+        parts = ", ".join(f"{kind} {spent:.2f}" for kind, spent in sorted(cpu.items()))
+        print(f"  CPU time per warm pack (median): {total:.2f} s = {parts} s: the work itself, whatever the load;")
+        print(f"  on {os.cpu_count()} idle cores that is at least {total / (os.cpu_count() or 1):.2f} s of wall time")
         print("  where the fastest warm pack's time went:")
         for phase, spent in best[1].phases().items():
             print(f"    {phase:<28s} {spent:6.2f} s")

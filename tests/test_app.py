@@ -503,3 +503,68 @@ def test_training_on_a_typed_sequence_uses_single_sequence_batches():
     at.run()
     assert_clean(at)
     assert any("after 50 updates" in m.value for m in at.markdown)
+
+
+def _random_scenario(rng: np.random.Generator) -> Scenario:
+    """A legal scenario drawn from every control's range (the sizes kept small so the test stays quick)."""
+    weights = str(rng.choice(["random", "preset", "upload", "pretrained"]))
+    task = str(rng.choice(list(TASKS)))
+    return Scenario(
+        model=str(rng.choice(["lstm", "rnn", "both"])),
+        weights=weights,
+        preset=str(rng.choice(list(PRESETS))),
+        task=task,
+        length=int(rng.integers(1, 80)),
+        seed=int(rng.integers(0, 2**32 - 1)),
+        hidden=int(rng.integers(1, MAX_HIDDEN + 1)),
+        weight_seed=int(rng.integers(0, 1000)),
+        forget_bias=float(rng.uniform(-6, 6)),
+        recurrent_scale=float(rng.uniform(0, 4)),
+        unit=int(rng.integers(0, MAX_HIDDEN)),
+        step=int(rng.integers(0, 80)),
+        view=str(rng.choice(VIEWS)),
+        colour_by=str(rng.choice(["c", "h", "i", "f", "g", "o"])),
+        presentation=bool(rng.integers(0, 2)),
+        notes=bool(rng.integers(0, 2)),
+        hide=tuple(h for h in ("model", "weights", "sequence", "size", "knobs", "unit", "step") if rng.random() < 0.2),
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_scenarios_open_without_a_stack_trace(seed):
+    rng = np.random.default_rng(seed)
+    scenario = _random_scenario(rng)
+    at = open_app(scenario.to_query())
+    assert not at.exception, (scenario, [e.message for e in at.exception])
+    for view in rng.choice(VIEWS, size=3, replace=False):
+        show_view(at, str(view))
+        assert not at.exception, (scenario, view, [e.message for e in at.exception])
+
+
+def test_a_classroom_link_can_hide_the_step_slider_and_the_notes_toggle():
+    at = open_app({"hide": "step,notes,unit", "H": "4", "weights": "random"})
+    assert_clean(at)
+    keys = {w.key for w in at.get("slider")} | {w.key for w in at.get("toggle")}
+    assert {"w.step", "w.notes", "w.unit"}.isdisjoint(keys)
+    assert "w.presentation" in keys
+
+
+@pytest.mark.parametrize("t", [0, 1, 17, 39])
+def test_one_cached_belt_moved_to_a_frame_equals_the_belt_drawn_for_that_step(t):
+    import plotly.io as pio
+
+    from lstm_viz.figures import conveyor_belt
+    from lstm_viz.ui.charts import at_frame
+
+    lesson = build_lesson(Scenario(weights="random", task="adding", length=40, hidden=3))
+    belt = lambda step=None: json.loads(  # noqa: E731
+        pio.to_json(conveyor_belt(lesson.lstm_trace, 2, t=step, animate=True, x_labels=lesson.x_labels))
+    )
+    assert at_frame(belt(), str(t)) == belt(t)
+    assert at_frame(belt(), "no such frame") is None
+
+
+def test_steps_that_are_not_text_read_as_one_symbol_each():
+    from lstm_viz.ui.views.memory import glyphs
+
+    assert glyphs(["'h'", "' '", "·", "0.42 ✚marker", "store 0.70", "a"]) == ["h", " ", "·", "✚", "•", "a"]

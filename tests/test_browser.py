@@ -198,6 +198,8 @@ def test_uploading_weights_bad_then_good(page, server):
     dropzone = page.locator("[data-testid=stFileUploaderDropzoneInput]")
     dropzone.set_input_files({"name": "broken.npz", "mimeType": "application/octet-stream", "buffer": b"not a zip"})
     page.get_by_text("Could not use 'broken.npz'").wait_for(timeout=30_000)
+    settle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1")
     shot(page, "06-upload-refused")
     good = _npz(RNNParams.init(2, 5, seed=3))
     dropzone.set_input_files({"name": "rnn.npz", "mimeType": "application/octet-stream", "buffer": good})
@@ -213,3 +215,23 @@ def test_typed_script_stays_text(page, server):
     assert page.evaluate("() => window.pwned === undefined")
     assert page.locator("script", has_text="pwned").count() == 0
     shot(page, "07-script-as-text")
+
+
+def test_training_shows_progress_then_curves_and_snapshots(page, server):
+    open_page(page, server, "view=train&weights=random&task=adding&T=20&H=4", charts=0)
+    page.get_by_role("button", name="Train both").click()
+    page.get_by_text("updates", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_text("after 200 updates").first.wait_for(timeout=120_000)
+    settle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=60_000)
+    titles = " ".join(chart_titles(page))
+    assert "LSTM cell" in titles
+    shot(page, "08-trained")
+    page.get_by_text("before (0 updates)").click()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('p')).some(p => p.textContent.includes('before (0 updates)'))",
+        timeout=30_000,
+    )
+    settle(page)
+    shot(page, "08-before-training")
+    assert page.console_errors == []

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import pytest
 from export_checks import BROWSER_AVAILABLE
 
+from lstm_viz.core import LSTMParams
 from lstm_viz.export import (
     PackOptions,
     StaticExportUnavailable,
@@ -315,6 +316,16 @@ def test_readme_query_regenerates_the_scenario(no_browser):
     assert Scenario.parse(scenario_query(SMALL)) == SMALL
     assert Scenario.from_json(files["scenario.json"].decode()) == SMALL
     assert "| sequence | T = 12 steps, sequence seed 0 |" in readme
+
+
+def test_uploaded_weights_travel_with_the_pack_as_uploaded(no_browser, tmp_path):
+    uploaded = LSTMParams.init(2, 3, seed=7)
+    scenario = Scenario(weights="upload", task="adding", length=8, forget_bias=1.5)
+    files = lecture_pack_files(scenario, uploaded=uploaded, options=PackOptions(formats="html", require_static=False))
+    (tmp_path / "w.npz").write_bytes(files["weights/uploaded-lstm.npz"])
+    np.testing.assert_array_equal(LSTMParams.load(tmp_path / "w.npz").bias_ih, uploaded.bias_ih)  # before the knob
+    readme = files["README.md"].decode()
+    assert "--weights weights/uploaded-lstm.npz" in readme and "LSTM: uploaded .npz" in readme
 
 
 def test_zip_keeps_images_stored_and_text_deflated():

@@ -75,15 +75,20 @@ def animation_gif(fig: go.Figure, *, mode: str | None = "print", caption: str | 
 
     At most ``max_frames`` frames, evenly spaced over the animation; ``fig`` is not modified.
     """
+    renderer = renderer or shared_renderer()
+    jobs = gif_jobs(fig, mode=mode, caption=caption, max_frames=max_frames)
+    return gif_from_pngs(renderer.render_many(jobs, width=width, height=height, scale=1.0))
+
+
+def gif_jobs(fig: go.Figure, *, mode: str | None = "print", caption: str | None = None,
+             max_frames: int = GIF_MAX_FRAMES) -> list[tuple[dict, str]]:  # fmt: skip
+    """The renderer's jobs for the GIF's frames, ``[(figure dict, "png"), ...]`` (see :func:`animation_gif`)."""
     if not fig.frames:
         raise ValueError("this figure has no animation frames to put in a GIF.")
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
         raise ValueError(f"max_frames must be a whole number >= 2, got {max_frames!r}.")
     themed = export_copy(fig, mode, caption) if mode is not None or caption else fig
-    specs = frame_specs(themed, gif_frame_indices(len(themed.frames), max_frames))
-    renderer = renderer or shared_renderer()
-    pngs = renderer.render_many([(spec, "png") for spec in specs], width=width, height=height, scale=1.0)
-    return gif_from_pngs(pngs)
+    return [(spec, "png") for spec in frame_specs(themed, gif_frame_indices(len(themed.frames), max_frames))]
 
 
 def frame_duration_ms(frames: int) -> int:

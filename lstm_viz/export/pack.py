@@ -25,7 +25,7 @@ from ..figures.theme import LOOKS, current_mode
 from ..scenario import Scenario
 from ..ui.lesson import MODEL_LABELS, Lesson, build_lesson
 from .analyses import analyse
-from .animation import GIF_MAX_FRAMES, animation_gif
+from .animation import GIF_MAX_FRAMES, gif_from_pngs, gif_jobs
 from .data import lesson_csvs, lesson_npz
 from .files import check_writable_dir, write_atomic, write_tree
 from .html import PLOTLY_JS_NAME, animation_html, figure_html, plotly_js_bytes, safe_filename
@@ -33,6 +33,7 @@ from .lesson_figures import ANIMATED, figure_makers, figure_note, lesson_equatio
 from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_spec
 from .static import (
     PNG_SCALE,
+    PendingImages,
     StaticExportUnavailable,
     StaticRenderer,
     png_scale,
@@ -137,51 +138,67 @@ def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, uplo
     analyses = analyse(lesson)
     makers = figure_makers(lesson, scenario, mode="print", analyses=analyses)
     animated = ANIMATED in makers
-    steps = _Steps(1 + len(makers) + 2 * animated + 1, progress)
+    steps = _Steps(1 + len(makers) + animated + 1, progress)
     steps("lesson computed")
     renderer = renderer or (shared_renderer() if use_static else None)
+    static = static_formats if use_static else []
 
+    # The browser renders while Python builds the next figure and the data: images are submitted as soon
+    # as a figure exists and collected at the end.
     files: dict[str, bytes] = {}
-    belt = None
-    for name, make in makers.items():
-        fig = make()
-        belt = fig if name == ANIMATED else belt
-        files.update(_figure_files(name, fig, options, renderer if use_static else None))
-        steps(f"figure {name}")
-    if "html" in options.formats:
-        files[f"figures/{PLOTLY_JS_NAME}"] = plotly_js_bytes()
-    if animated:
-        if use_static:
-            files[f"animation/{ANIMATED}.gif"] = animation_gif(belt, mode=None, width=options.width,
-                                                               height=options.height, max_frames=options.gif_frames,
-                                                               renderer=renderer)  # fmt: skip
-        steps("animation GIF")
-        files[f"animation/{ANIMATED}.html"] = animation_html(belt, mode=None, filename=ANIMATED)
-        steps("animation page")
-    files["equations.md"] = lesson_equations(lesson, scenario).encode("utf-8")
-    files.update({f"data/{name}": data for name, data in lesson_csvs(lesson, analyses).items()})
-    files["data/lesson.npz"] = lesson_npz(lesson, scenario, analyses)
+    pending: list[tuple[str, list[str], PendingImages]] = []
+    gif: PendingImages | None = None
+    try:
+        for name, make in makers.items():
+            fig = make()
+            if static:
+                jobs = [(static_spec(fig, mode=None), fmt) for fmt in static]
+                images = renderer.submit(jobs, width=options.width, height=export_height(fig, options.height),
+                                         scale=options.scale)  # fmt: skip
+                pending.append((f"figure {name}", [f"figures/{name}.{fmt}" for fmt in static], images))
+            if "html" in options.formats:
+                files[f"figures/{name}.html"] = figure_html(fig, mode=None, filename=name, plotly_js="directory")
+            if name == ANIMATED:
+                files[f"animation/{ANIMATED}.html"] = animation_html(fig, mode=None, filename=ANIMATED)
+                if use_static:
+                    frames = gif_jobs(fig, mode=None, max_frames=options.gif_frames)
+                    gif = renderer.submit(frames, width=options.width, height=options.height)
+            if not static:
+                steps(f"figure {name}")
+        if "html" in options.formats:
+            files[f"figures/{PLOTLY_JS_NAME}"] = plotly_js_bytes()
+        files["equations.md"] = lesson_equations(lesson, scenario).encode("utf-8")
+        files.update({f"data/{name}": data for name, data in lesson_csvs(lesson, analyses).items()})
+        files["data/lesson.npz"] = lesson_npz(lesson, scenario, analyses)
+        for label, paths, images in pending:
+            files.update(zip(paths, images.result(), strict=True))
+            steps(label)
+        if gif is not None:
+            files[f"animation/{ANIMATED}.gif"] = gif_from_pngs(gif.result())
+        if animated:
+            steps("animation GIF")
+    except BaseException:
+        for _, _, images in pending:
+            images.cancel()
+        if gif is not None:
+            gif.cancel()
+        raise
     weights_file = None
     if scenario.weights == "upload" and uploaded is not None:
         weights_file, files[weights_file] = _weights_file(uploaded)
     files["scenario.json"] = (scenario.to_json() + "\n").encode("utf-8")
+    files = _in_order(files, list(makers))
     readme = pack_readme(scenario, lesson, files, options.formats, skipped, reason, weights_file)
     steps("data written")
     return {"README.md": readme.encode("utf-8"), **files}
 
 
-def _figure_files(name: str, fig, options: PackOptions, renderer: StaticRenderer | None) -> dict[str, bytes]:
-    out = {}
-    static = [f for f in options.formats if f in STATIC_FORMATS]
-    if renderer is not None and static:
-        picture = static_spec(fig, mode=None)
-        jobs = [(picture, fmt) for fmt in static]
-        height = export_height(fig, options.height)
-        images = renderer.render_many(jobs, width=options.width, height=height, scale=options.scale)
-        out.update({f"figures/{name}.{fmt}": image for fmt, image in zip(static, images, strict=True)})
-    if "html" in options.formats:
-        out[f"figures/{name}.html"] = figure_html(fig, mode=None, filename=name, plotly_js="directory")
-    return out
+def _in_order(files: dict[str, bytes], figures: list[str]) -> dict[str, bytes]:
+    """The pack's files in reading order: each figure in every format, the animation, then the rest."""
+    first = [f"figures/{name}.{fmt}" for name in figures for fmt in FIGURE_FORMATS]
+    first += [f"figures/{PLOTLY_JS_NAME}", f"animation/{ANIMATED}.gif", f"animation/{ANIMATED}.html", "equations.md"]
+    ordered = {name: files[name] for name in first if name in files}
+    return {**ordered, **{name: data for name, data in files.items() if name not in ordered}}
 
 
 def export_height(fig, default: int) -> int:
@@ -300,12 +317,7 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], for
         "In Python (a notebook):",
         "",
         "```python",
-        "from lstm_viz.scenario import Scenario",
-        "from lstm_viz.ui.lesson import build_lesson",
-        "from lstm_viz.export import lesson_figures",
-        "",
-        f"scenario = Scenario.parse({scenario_query(s)!r})",
-        "figures = lesson_figures(build_lesson(scenario), scenario)   # name -> plotly Figure",
+        *_python_snippet(s, weights_file),
         "```",
         "",
         "`scenario.json` holds the same scenario as JSON: `--scenario scenario.json` works too.",
@@ -320,6 +332,20 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], for
     return "\n".join(lines)
 
 
+def _python_snippet(scenario: Scenario, weights_file: str | None) -> list[str]:
+    lines = ["from lstm_viz.scenario import Scenario", "from lstm_viz.ui.lesson import build_lesson",
+             "from lstm_viz.export import lesson_figures", ""]  # fmt: skip
+    uploaded = ""
+    if weights_file:
+        kind = "LSTMParams" if "lstm" in Path(weights_file).stem else "RNNParams"
+        lines[:0] = [f"from lstm_viz.core import {kind}"]
+        lines.append(f"uploaded = {kind}.load({weights_file!r})")
+        uploaded = ", uploaded"
+    lines.append(f"scenario = Scenario.parse({scenario_query(scenario)!r})")
+    lines.append(f"figures = lesson_figures(build_lesson(scenario{uploaded}), scenario)   # name -> plotly Figure")
+    return lines
+
+
 def _file_list(files: dict[str, bytes]) -> list[str]:
     """Markdown bullets: the figures (one line each, with their formats), then every other file."""
     figures: dict[str, list[str]] = {}
@@ -327,11 +353,13 @@ def _file_list(files: dict[str, bytes]) -> list[str]:
         if name.startswith("figures/") and not name.endswith(".js"):
             stem, fmt = name.removeprefix("figures/").rsplit(".", 1)
             figures.setdefault(stem, []).append(fmt)
-    formats = sorted({fmt for fmts in figures.values() for fmt in fmts}, key=FIGURE_FORMATS.index)
-    suffix = formats[0] if len(formats) == 1 else "{" + ",".join(formats) + "}"
-    lines = [f"- `figures/<name>.{suffix}`: every figure, 1280×720 "
-             f"({'; '.join(f'{fmt}: {FORMAT_NOTES[fmt]}' for fmt in formats)})"]  # fmt: skip
-    lines += [f"  - `{stem}`: {figure_note(stem)}" for stem in figures]
+    lines = []
+    if figures:
+        formats = sorted({fmt for fmts in figures.values() for fmt in fmts}, key=FIGURE_FORMATS.index)
+        suffix = formats[0] if len(formats) == 1 else "{" + ",".join(formats) + "}"
+        notes = "; ".join(f"{fmt}: {FORMAT_NOTES[fmt]}" for fmt in formats)
+        lines.append(f"- `figures/<name>.{suffix}`: every figure at slide size, 1280×720 px ({notes})")
+        lines += [f"  - `{stem}`: {figure_note(stem)}" for stem in figures]
     for name in ("README.md", *files):
         if name in OTHER_FILES:
             lines.append(f"- `{name}`: {OTHER_FILES[name]}")

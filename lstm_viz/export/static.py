@@ -202,6 +202,12 @@ class StaticRenderer:
 
         ``scale`` applies to the PNGs only (SVG and PDF are vector and keep ``width × height``).
         """
+        return self.submit(jobs, width=width, height=height, scale=scale).result()
+
+    def submit(self, jobs, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT,
+               scale: float = 1.0) -> PendingImages:  # fmt: skip
+        """Like :meth:`render_many`, but return at once: the browser works while the caller does something
+        else, and ``.result()`` waits for the bytes. Jobs submitted earlier are rendered first."""
         width, height = _check_size(width, height)
         specs = []
         for fig, fmt in jobs:
@@ -211,7 +217,7 @@ class StaticRenderer:
             opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
             specs.append((spec, opts))
         if not specs:
-            return []
+            return PendingImages(None, 0, 0.0)
         self.start()
         browser, loop = self._kaleido, self._loop
         if browser is None:
@@ -220,14 +226,29 @@ class StaticRenderer:
         async def render_all():
             return await asyncio.gather(*(browser.calc_fig(spec, opts=opts) for spec, opts in specs))
 
-        future = asyncio.run_coroutine_threadsafe(render_all(), loop)
+        return PendingImages(asyncio.run_coroutine_threadsafe(render_all(), loop), len(specs), self.timeout)
+
+
+class PendingImages:
+    """Images being rendered: ``result()`` waits for them (bytes in job order) and explains any failure."""
+
+    def __init__(self, future: concurrent.futures.Future | None, count: int, timeout: float):
+        self._future, self.count, self._timeout = future, count, timeout
+
+    def result(self) -> list[bytes]:
+        if self._future is None:
+            return []
         try:
-            return list(future.result(self.timeout * len(specs) + START_TIMEOUT_S))
+            return list(self._future.result(self._timeout * self.count + START_TIMEOUT_S))
         except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise StaticExportError(f"the browser took too long to render {len(specs)} figure(s).") from None
+            self._future.cancel()
+            raise StaticExportError(f"the browser took too long to render {self.count} image(s).") from None
         except Exception as exc:
             raise StaticExportError(f"the browser could not render the figure ({type(exc).__name__}: {exc}).") from exc
+
+    def cancel(self) -> None:
+        if self._future is not None:
+            self._future.cancel()
 
 
 def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:

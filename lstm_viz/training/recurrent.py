@@ -2,7 +2,8 @@
 
 Weights travel as a plain dict ``{weight_ih, weight_hh, bias_ih, bias_hh}`` of writeable arrays
 (the optimiser updates them in place); inputs are time-major, ``x: (T, B, D)``, and every pass is
-a single kernel call: no Python loop over timesteps.
+a single kernel call: no Python loop over timesteps. Like the core's wrappers, we hand the kernels
+read-only views only, so training reuses the core's compiled kernels instead of compiling its own.
 """
 
 from __future__ import annotations
@@ -28,19 +29,20 @@ class LSTMModel:
     @staticmethod
     def forward(w: dict, x: np.ndarray):
         """x: (T, B, D) -> h (T, B, H) and what the backward pass needs."""
-        batch, hidden = x.shape[1], w["weight_hh"].shape[1]
-        h0 = np.zeros((batch, hidden), dtype=x.dtype)
-        c0 = np.zeros_like(h0)
-        bias = w["bias_ih"] + w["bias_hh"]
-        _, gates, c, tanh_c, h = lstm_forward_kernel(x, w["weight_ih"], w["weight_hh"], bias, h0, c0)
-        return h, (gates, c, tanh_c, h, h0, c0)
+        h0 = read_only(np.zeros((x.shape[1], w["weight_hh"].shape[1]), dtype=x.dtype))
+        c0 = h0
+        bias = read_only(w["bias_ih"] + w["bias_hh"])
+        x, weight_ih, weight_hh = read_only(x), read_only(w["weight_ih"]), read_only(w["weight_hh"])
+        _, gates, c, tanh_c, h = lstm_forward_kernel(x, weight_ih, weight_hh, bias, h0, c0)
+        return h, tuple(read_only(a) for a in (gates, c, tanh_c, h, h0, c0))
 
     @staticmethod
     def backward(w: dict, x: np.ndarray, cache, dh: np.ndarray) -> dict[str, np.ndarray]:
         """dh: (T, B, H) direct ∂L/∂h_t -> ∂L/∂(each weight), summed over the batch."""
         gates, c, tanh_c, h, h0, c0 = cache
-        dc_last = np.zeros_like(c0)  # the loss reads h only
-        out = lstm_backward_kernel(x, w["weight_ih"], w["weight_hh"], h0, c0, gates, c, tanh_c, h, dh, dc_last)
+        dc_last = c0  # zeros: the loss reads h only
+        x, weight_ih, weight_hh, dh = read_only(x), read_only(w["weight_ih"]), read_only(w["weight_hh"]), read_only(dh)
+        out = lstm_backward_kernel(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last)
         d_weight_ih, d_weight_hh, d_bias = out[7], out[8], out[9]
         return {"weight_ih": d_weight_ih, "weight_hh": d_weight_hh, "bias_ih": d_bias, "bias_hh": d_bias.copy()}
 
@@ -58,15 +60,17 @@ class RNNModel:
 
     @staticmethod
     def forward(w: dict, x: np.ndarray):
-        batch, hidden = x.shape[1], w["weight_hh"].shape[1]
-        h0 = np.zeros((batch, hidden), dtype=x.dtype)
-        _, h = rnn_forward_kernel(x, w["weight_ih"], w["weight_hh"], w["bias_ih"] + w["bias_hh"], h0)
-        return h, (h, h0)
+        h0 = read_only(np.zeros((x.shape[1], w["weight_hh"].shape[1]), dtype=x.dtype))
+        bias = read_only(w["bias_ih"] + w["bias_hh"])
+        x, weight_ih, weight_hh = read_only(x), read_only(w["weight_ih"]), read_only(w["weight_hh"])
+        _, h = rnn_forward_kernel(x, weight_ih, weight_hh, bias, h0)
+        return h, (read_only(h), h0)
 
     @staticmethod
     def backward(w: dict, x: np.ndarray, cache, dh: np.ndarray) -> dict[str, np.ndarray]:
         h, h0 = cache
-        out = rnn_backward_kernel(x, w["weight_ih"], w["weight_hh"], h0, h, dh)
+        x, weight_ih, weight_hh, dh = read_only(x), read_only(w["weight_ih"]), read_only(w["weight_hh"]), read_only(dh)
+        out = rnn_backward_kernel(x, weight_ih, weight_hh, h0, h, dh)
         d_weight_ih, d_weight_hh, d_bias = out[4], out[5], out[6]
         return {"weight_ih": d_weight_ih, "weight_hh": d_weight_hh, "bias_ih": d_bias, "bias_hh": d_bias.copy()}
 
@@ -80,6 +84,13 @@ def model_of(params) -> type[LSTMModel] | type[RNNModel]:
         if isinstance(params, model.params_class):
             return model
     raise ValueError(f"expected LSTMParams or RNNParams, got {type(params).__name__}.")
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view of ``array`` (the array itself stays writeable for the optimiser)."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def writeable_arrays(params) -> dict[str, np.ndarray]:

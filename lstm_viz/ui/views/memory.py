@@ -22,21 +22,22 @@ NOTES = (
 )
 NO_TEXT = (
     "Colouring characters needs text: choose the task “Next character” (weights Random or Pretrained) "
-    "and type any text. Here each step shows as one symbol (• for a step that carries a value)."
+    "and type any text. Here each step shows as one symbol: • a value, ✚ a marked value."
 )
 CONNECTIVITY_HEIGHT = 380
 MODELS = ("lstm", "rnn")
 MARK = "•"
+MARKED = "✚"  # how the adding problem labels a marked step
 GATE_KEYS = ("i", "f", "o")  # in [0, 1]: a one-hue scale; the rest are signed
 
 
 def glyphs(labels) -> list[str]:
-    """One character per step for inputs that are not text: a one-character label as it is, "·" stays "·",
-    anything longer ("store 0.70", "0.42 ✚marker") a bullet; hovering a cell still gives its step."""
+    """One character per step for inputs that are not text: a one-character label as it is ("·", "a"),
+    a marked value ("0.42 ✚marker") as ✚, anything else ("store 0.70", "0.42") as a bullet."""
     out = []
     for label in labels:
         bare = label[1:-1] if len(label) == 3 and label[0] == label[-1] == "'" else label
-        out.append(bare if len(bare) == 1 else MARK)
+        out.append(bare if len(bare) == 1 else MARKED if MARKED in bare else MARK)
     return out
 
 

@@ -39,6 +39,13 @@ TIME_BUDGET_S = 120.0  # per model: a forgotten run ends by itself
 LIVE_SECONDS = 0.5  # how often the page redraws a running job
 SNAPSHOT_FRACTIONS = (0.0, 0.2)  # "before" and "during"; "after" is the final result
 LOSS_HEIGHT = 380
+STOPPED = {
+    "steps": "all updates done",
+    "target": "target loss reached",
+    "time": f"stopped at the {TIME_BUDGET_S:.0f}-s time limit",
+    "cancelled": "cancelled: best weights kept",
+    "diverged": "diverged: best weights kept",
+}
 HEATMAP_HEIGHT = 620
 
 
@@ -160,9 +167,9 @@ def _results(ctx: Context, job: TrainingJob) -> None:
     results = {m: status[m].result for m in MODELS if status[m].result is not None}
     if not results:
         return
-    summary = " · ".join(f"**{ctx.label(m)}**: loss {r.final_loss:.4f} after {r.steps_run} updates ({r.stopped})"
-                         for m, r in results.items())  # fmt: skip
-    st.markdown(summary)
+    lines = [f"**{ctx.label(m)}**: loss {r.final_loss:.4f} after {r.steps_run} updates ({STOPPED[r.stopped]})"
+             for m, r in results.items()]  # fmt: skip
+    st.markdown(" · ".join(lines))
     _snapshots(ctx, job.key, results)
 
 
