@@ -81,24 +81,23 @@ def read_weights(path: Path):
             raise ValueError(f"{str(path)!r}: {lstm_error}") from None
 
 
-def pack_options(args, parser):
+def pack_options(args):
+    """PackOptions from the command line; ValueError for a bad format, scale, DPI or frame count."""
     from .export.pack import PackOptions
 
     options = {"formats": args.formats, "require_static": True}
-    if args.scale is not None or args.dpi is not None:
-        from .export.static import png_scale
-
-        options["scale"] = png_scale(args.scale, args.dpi)
+    if args.scale is not None:
+        options["scale"] = args.scale
+    if args.dpi is not None:
+        options["dpi"] = args.dpi
     if args.gif_frames is not None:
-        if args.gif_frames < 2:
-            parser.error("--gif-frames must be at least 2.")
         options["gif_frames"] = args.gif_frames
     return PackOptions(**options)
 
 
 def run_export(args, parser) -> int:
     from .export.files import check_writable_dir
-    from .export.pack import write_lecture_pack
+    from .export.pack import PACK_TABS, write_lecture_pack
     from .export.progress import ProgressBar
     from .export.static import StaticExportError, StaticExportUnavailable, StaticRenderer
 
@@ -107,7 +106,7 @@ def run_export(args, parser) -> int:
     except ValueError as exc:
         parser.error(f"--scenario: {exc}")
     try:
-        options = pack_options(args, parser)
+        options = pack_options(args)
         uploaded = read_weights(args.weights) if args.weights is not None else None
         check_writable_dir(args.out)
     except ValueError as exc:
@@ -117,7 +116,7 @@ def run_export(args, parser) -> int:
 
     bar = None if args.quiet else ProgressBar()
     started = time.perf_counter()
-    renderer = StaticRenderer()  # one browser for the whole pack, started by the first image
+    renderer = StaticRenderer(tabs=PACK_TABS)  # one browser for the whole pack, started by the first image
     try:
         paths = write_lecture_pack(scenario, args.out, as_zip=args.zip, uploaded=uploaded, options=options,
                                    renderer=renderer, progress=bar)  # fmt: skip

@@ -7,6 +7,7 @@ skipped with the reason.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import plotly.graph_objects as go
@@ -83,10 +84,11 @@ def test_svg_parses_and_holds_the_title_the_caption_and_the_traces(renderer, fig
     assert len(lines) >= 3  # LSTM ‖∂L/∂h‖, LSTM ‖∂L/∂c‖, RNN ‖∂L/∂h‖
 
 
-def test_pdf_is_one_page(renderer, figures):
+def test_pdf_is_one_16_by_9_page_with_real_text(renderer, figures):
     pdf = figure_pdf(figures["heatmaps-lstm"], caption=CAPTION, renderer=renderer)
     assert pdf_page_count(pdf) == 1
-    assert len(pdf) > 5_000
+    assert re.search(rb"/MediaBox\s*\[0 0 960 540\]", pdf)  # 1280×720 px = 960×540 pt = 13.3×7.5 in
+    assert re.search(rb"/BaseFont\s*/\w+\+\w+", pdf)  # an embedded font: the text stays text, not pixels
 
 
 def test_title_caption_axes_ticks_and_legend_are_slide_sized(renderer, figures):

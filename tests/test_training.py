@@ -6,7 +6,18 @@ import numpy as np
 import pytest
 from numeric_checks import FD_TOL, numerical_gradient, relative_error
 
-from lstm_viz.core import HEAD_NAMES, PARAM_NAMES, LSTMParams
+from lstm_viz.core import (
+    HEAD_NAMES,
+    PARAM_NAMES,
+    LSTMParams,
+    RNNParams,
+    lstm_backward_batch,
+    lstm_forward_batch,
+    rnn_backward_batch,
+    rnn_forward_batch,
+)
+from lstm_viz.core.lstm_kernels import lstm_backward_kernel, lstm_forward_kernel
+from lstm_viz.core.rnn_kernels import rnn_backward_kernel, rnn_forward_kernel
 from lstm_viz.tasks import make_task
 from lstm_viz.training import (
     MODELS,
@@ -212,6 +223,20 @@ def test_rnn_and_lstm_train_through_the_same_interface():
         assert type(result.params).__name__ == kind
         assert result.head["head_weight"].shape == (4, TINY["hidden_size"])
         assert result.history.shape == result.grad_norms.shape == (3,)
+
+
+def test_training_reuses_the_kernels_the_core_wrappers_compiled():
+    # numba compiles one specialisation per writeable/read-only mix of arguments: training must pass
+    # the same mix as lstm_forward_batch & co., or the app would compile every kernel twice.
+    x = np.ones((2, 4, 2))
+    lstm, rnn = LSTMParams.init(2, 3), RNNParams.init(2, 3)
+    lstm_backward_batch(lstm, x, lstm_forward_batch(lstm, x), np.ones((2, 4, 3)))
+    rnn_backward_batch(rnn, x, rnn_forward_batch(rnn, x), np.ones((2, 4, 3)))
+    kernels = (lstm_forward_kernel, lstm_backward_kernel, rnn_forward_kernel, rnn_backward_kernel)
+    compiled = [set(k.signatures) for k in kernels]
+    for model in ("lstm", "rnn"):
+        train("adding", TrainConfig(model=model, steps=2, hidden_size=3, batch_size=2, length=4))
+    assert [set(k.signatures) for k in kernels] == compiled
 
 
 def test_float32_training_runs_in_float32():

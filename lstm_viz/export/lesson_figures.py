@@ -12,6 +12,7 @@ The training view is not included: training is run live in the app, not part of 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import plotly.graph_objects as go
 
@@ -107,27 +108,30 @@ def figure_makers(lesson: Lesson, scenario: Scenario, mode: str | None = "print"
 
 
 def _builders(lesson: Lesson, s: Scenario, analyses: LessonAnalyses) -> dict[str, tuple[tuple, Callable]]:
-    """name -> (models the figure shows, a function making it), in the app's tab order."""
+    """name -> (models the figure shows, a function making it), in the app's tab order.
+
+    Arguments are bound now (``partial``), not looked up when the figure is made.
+    """
     models = shown_models(s)
+    steps = {m: focus(s, lesson, m) for m in MODELS}  # model -> (t, unit)
     out: dict[str, tuple[tuple, Callable]] = {}
     if "lstm" in models:
-        t, unit = focus(s, lesson, "lstm")
-        out["cell-diagram"] = (("lstm",), lambda: cell_diagram(lesson.lstm_trace, t, unit, x_label=lesson.x_labels[t]))
+        t, unit = steps["lstm"]
+        out["cell-diagram"] = (("lstm",), partial(cell_diagram, lesson.lstm_trace, t, unit, x_label=lesson.x_labels[t]))
     for m in models:
-        t, unit = focus(s, lesson, m)
-        out[f"gate-bars-{m}"] = ((m,), lambda m=m, t=t, unit=unit: gate_bars(lesson.trace(m), t, focus_unit=unit))
+        t, unit = steps[m]
+        out[f"gate-bars-{m}"] = ((m,), partial(gate_bars, lesson.trace(m), t, focus_unit=unit))
     if "lstm" in models:
-        _, unit = focus(s, lesson, "lstm")
-        out[ANIMATED] = (("lstm",), lambda: conveyor_belt(lesson.lstm_trace, unit, t=None, animate=True,
-                                                          x_labels=lesson.x_labels))  # fmt: skip
+        out[ANIMATED] = (("lstm",), partial(conveyor_belt, lesson.lstm_trace, steps["lstm"][1], t=None, animate=True,
+                                            x_labels=lesson.x_labels))  # fmt: skip
     for m in models:
-        t, _ = focus(s, lesson, m)
-        out[f"heatmaps-{m}"] = ((m,), lambda m=m, t=t: gate_heatmaps(lesson.trace(m), t=t))
-    out["gradient-flow"] = (MODELS, lambda: gradient_flow_figure({MODEL_LABELS[m]: analyses.flows[m] for m in MODELS}))
+        out[f"heatmaps-{m}"] = ((m,), partial(gate_heatmaps, lesson.trace(m), t=steps[m][0]))
+    flows = {MODEL_LABELS[m]: analyses.flows[m] for m in MODELS}
+    out["gradient-flow"] = (MODELS, partial(gradient_flow_figure, flows))
     if lesson.chars is not None:  # coloured characters read as text; step labels such as "0.42 ✚marker" do not fit
-        out["text-heat"] = ((models[0],), lambda: _text_heat(lesson, s, models[0]))
-    out["connectivity"] = (MODELS, lambda: connectivity_bars(
-        {MODEL_LABELS[m]: analyses.connectivity[m].norm for m in MODELS}, labels=_characters(lesson)))  # fmt: skip
+        out["text-heat"] = ((models[0],), partial(_text_heat, lesson, s, models[0]))
+    norms = {MODEL_LABELS[m]: analyses.connectivity[m].norm for m in MODELS}
+    out["connectivity"] = (MODELS, partial(connectivity_bars, norms, labels=_characters(lesson)))
     return out
 
 

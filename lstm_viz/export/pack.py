@@ -39,11 +39,13 @@ from .static import (
     png_scale,
     shared_renderer,
     static_export_available,
+    with_png_dpi,
 )
 
 FIGURE_FORMATS = ("svg", "png", "pdf", "html")
 STATIC_FORMATS = ("svg", "png", "pdf")
 APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app by default
+PACK_TABS = 2  # browser tabs (renderer processes) for a one-off pack: both cores of a classroom machine work
 MIN_HEIGHT, MAX_HEIGHT = 300, 4000  # px: the range a figure may ask for itself
 COMPRESSED = (".png", ".gif", ".npz", ".pdf")  # stored as they are in the zip: deflating them again gains nothing
 
@@ -52,10 +54,12 @@ Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what wa
 
 @dataclass(frozen=True)
 class PackOptions:
-    """What goes into a pack. formats: figure formats; scale: PNG scale (2 → 2560×1440); gif_frames: GIF length."""
+    """What goes into a pack. formats: figure formats; scale: PNG scale (2 → 2560×1440), or dpi (scale = dpi/96,
+    recorded in the PNGs); gif_frames: at most this many GIF frames."""
 
     formats: tuple[str, ...] = FIGURE_FORMATS
     scale: float = PNG_SCALE
+    dpi: float | None = None
     width: int = EXPORT_WIDTH
     height: int = EXPORT_HEIGHT
     gif_frames: int = GIF_MAX_FRAMES
@@ -63,7 +67,9 @@ class PackOptions:
 
     def __post_init__(self):
         object.__setattr__(self, "formats", parse_formats(self.formats))
-        object.__setattr__(self, "scale", png_scale(self.scale))
+        object.__setattr__(self, "scale", png_scale(self.scale, self.dpi))
+        if isinstance(self.gif_frames, bool) or not isinstance(self.gif_frames, int) or self.gif_frames < 2:
+            raise ValueError(f"gif_frames must be a whole number >= 2, got {self.gif_frames!r}.")
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -94,10 +100,16 @@ def scenario_query(scenario: Scenario) -> str:
     return urlencode(scenario.to_query())
 
 
-def cli_command(scenario: Scenario, formats: tuple[str, ...], weights_file: str | None = None) -> str:
+def cli_command(scenario: Scenario, options: PackOptions, weights_file: str | None = None) -> str:
     """The shell command that regenerates the pack."""
     parts = ["python", "-m", "lstm_viz", "export", "--scenario", scenario_query(scenario), "--out", "lecture-pack",
-             "--formats", ",".join(formats)]  # fmt: skip
+             "--formats", ",".join(options.formats)]  # fmt: skip
+    if options.dpi is not None:
+        parts += ["--dpi", f"{options.dpi:g}"]
+    elif options.scale != PNG_SCALE:
+        parts += ["--scale", f"{options.scale:g}"]
+    if options.gif_frames != GIF_MAX_FRAMES:
+        parts += ["--gif-frames", str(options.gif_frames)]
     if weights_file:
         parts += ["--weights", weights_file]
     return shlex.join(parts)
@@ -171,7 +183,8 @@ def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, uplo
         files.update({f"data/{name}": data for name, data in lesson_csvs(lesson, analyses).items()})
         files["data/lesson.npz"] = lesson_npz(lesson, scenario, analyses)
         for label, paths, images in pending:
-            files.update(zip(paths, images.result(), strict=True))
+            for path, image in zip(paths, images.result(), strict=True):
+                files[path] = with_png_dpi(image, options.dpi) if options.dpi and path.endswith(".png") else image
             steps(label)
         if gif is not None:
             files[f"animation/{ANIMATED}.gif"] = gif_from_pngs(gif.result())
@@ -188,7 +201,7 @@ def lecture_pack_files(scenario: Scenario, *, lesson: Lesson | None = None, uplo
         weights_file, files[weights_file] = _weights_file(uploaded)
     files["scenario.json"] = (scenario.to_json() + "\n").encode("utf-8")
     files = _in_order(files, list(makers))
-    readme = pack_readme(scenario, lesson, files, options.formats, skipped, reason, weights_file)
+    readme = pack_readme(scenario, lesson, files, options, skipped, reason, weights_file)
     steps("data written")
     return {"README.md": readme.encode("utf-8"), **files}
 
@@ -271,8 +284,8 @@ OTHER_FILES = {
 }
 
 
-def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], formats, skipped, reason: str,
-                weights_file: str | None) -> str:  # fmt: skip
+def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], options: PackOptions, skipped,
+                reason: str, weights_file: str | None) -> str:  # fmt: skip
     """The pack's README.md: what scenario this is, how to regenerate it, what every file is."""
     s = scenario
     models = shown_models(s)
@@ -309,7 +322,7 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], for
         "The whole pack, from a shell in the lstm_viz repository:",
         "",
         "```bash",
-        cli_command(s, formats, weights_file),
+        cli_command(s, options, weights_file),
         "```",
         "",
         f"The same scenario in the app (`streamlit run app.py`): {APP_URL}?{scenario_query(s)}",

@@ -99,11 +99,15 @@ def _kaleido_class():
     """kaleido.Kaleido, made to reuse its tab between renders (reloading it every RELOAD_EVERY renders).
 
     kaleido reloads the page (and its 4.8 MB plotly.js) after every figure, which is two thirds of the
-    time a figure takes. Rendering without the reload gives byte-identical PNGs (checked while writing
-    this); SVGs differ only in Plotly's random clip-path ids. The periodic reload bounds any state a
-    long session could accumulate in the page.
+    time a figure takes. Without the reload, five figures in three formats came out byte-identical (PNG),
+    identical but for Plotly's random clip-path ids (SVG) and for the creation date (PDF). The periodic
+    reload bounds any state a long session could accumulate in the page. ``_return_kaleido_tab`` is
+    kaleido's own (private) hook: a kaleido without it gets used as it is, reloads and all.
     """
     from kaleido import Kaleido
+
+    if not hasattr(Kaleido, "_return_kaleido_tab"):
+        return Kaleido
 
     class _ReusingKaleido(Kaleido):
         _renders = 0
@@ -122,7 +126,7 @@ class StaticRenderer:
     """One headless Chromium, opened on first use and kept until :meth:`close`, rendering figures to bytes.
 
     Thread-safe: several callers (Streamlit sessions) may render at once; kaleido queues them on its tabs.
-    ``tabs`` > 1 renders that many figures in parallel (each tab costs ~100 MB).
+    ``tabs`` > 1 renders that many figures in parallel (each tab is a renderer process of ~100–200 MB).
     """
 
     def __init__(self, tabs: int = 1, timeout: float = RENDER_TIMEOUT_S):
@@ -219,21 +223,24 @@ class StaticRenderer:
         if not specs:
             return PendingImages(None, 0, 0.0)
         self.start()
-        browser, loop = self._kaleido, self._loop
+        with self._lock:
+            browser, loop = self._kaleido, self._loop
         if browser is None:
             raise StaticExportError("the renderer was closed while rendering.")
 
         async def render_all():
             return await asyncio.gather(*(browser.calc_fig(spec, opts=opts) for spec, opts in specs))
 
-        return PendingImages(asyncio.run_coroutine_threadsafe(render_all(), loop), len(specs), self.timeout)
+        future = asyncio.run_coroutine_threadsafe(render_all(), loop)
+        return PendingImages(future, len(specs), self.timeout, on_browser_failure=self.close)
 
 
 class PendingImages:
     """Images being rendered: ``result()`` waits for them (bytes in job order) and explains any failure."""
 
-    def __init__(self, future: concurrent.futures.Future | None, count: int, timeout: float):
+    def __init__(self, future: concurrent.futures.Future | None, count: int, timeout: float, on_browser_failure=None):
         self._future, self.count, self._timeout = future, count, timeout
+        self._on_browser_failure = on_browser_failure
 
     def result(self) -> list[bytes]:
         if self._future is None:
@@ -242,13 +249,29 @@ class PendingImages:
             return list(self._future.result(self._timeout * self.count + START_TIMEOUT_S))
         except concurrent.futures.TimeoutError:
             self._future.cancel()
+            self._browser_failed()
             raise StaticExportError(f"the browser took too long to render {self.count} image(s).") from None
         except Exception as exc:
+            if _browser_gone(exc):
+                self._browser_failed()
+                raise StaticExportError("the browser stopped while rendering; try again (a new one starts).") from exc
             raise StaticExportError(f"the browser could not render the figure ({type(exc).__name__}: {exc}).") from exc
+
+    def _browser_failed(self) -> None:
+        """A hung or dead browser is closed, so the next render starts a fresh one instead of waiting again."""
+        if self._on_browser_failure is not None:
+            self._on_browser_failure()
 
     def cancel(self) -> None:
         if self._future is not None:
             self._future.cancel()
+
+
+def _browser_gone(exc: BaseException) -> bool:
+    """Whether a render failed because the browser hung or died (not because of the figure): a timeout, a
+    render cancelled by choreographer's watchdog, or a closed pipe (``BrowserClosedError``, ``ChannelClosedError``)."""
+    cancelled = (asyncio.CancelledError, concurrent.futures.CancelledError)
+    return isinstance(exc, (TimeoutError, *cancelled)) or "Closed" in type(exc).__name__
 
 
 def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:

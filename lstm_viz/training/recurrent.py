@@ -3,7 +3,8 @@
 Weights travel as a plain dict ``{weight_ih, weight_hh, bias_ih, bias_hh}`` of writeable arrays
 (the optimiser updates them in place); inputs are time-major, ``x: (T, B, D)``, and every pass is
 a single kernel call: no Python loop over timesteps. Like the core's wrappers, we hand the kernels
-read-only views only, so training reuses the core's compiled kernels instead of compiling its own.
+the same read-only views (and a fresh bias sum), so training reuses the core's compiled kernels
+instead of compiling its own specialisations.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class LSTMModel:
         """x: (T, B, D) -> h (T, B, H) and what the backward pass needs."""
         h0 = read_only(np.zeros((x.shape[1], w["weight_hh"].shape[1]), dtype=x.dtype))
         c0 = h0
-        bias = read_only(w["bias_ih"] + w["bias_hh"])
+        bias = w["bias_ih"] + w["bias_hh"]  # a fresh writeable sum, exactly as the core passes ``params.bias``
         x, weight_ih, weight_hh = read_only(x), read_only(w["weight_ih"]), read_only(w["weight_hh"])
         _, gates, c, tanh_c, h = lstm_forward_kernel(x, weight_ih, weight_hh, bias, h0, c0)
         return h, tuple(read_only(a) for a in (gates, c, tanh_c, h, h0, c0))
@@ -61,7 +62,7 @@ class RNNModel:
     @staticmethod
     def forward(w: dict, x: np.ndarray):
         h0 = read_only(np.zeros((x.shape[1], w["weight_hh"].shape[1]), dtype=x.dtype))
-        bias = read_only(w["bias_ih"] + w["bias_hh"])
+        bias = w["bias_ih"] + w["bias_hh"]  # as the core passes ``params.bias``
         x, weight_ih, weight_hh = read_only(x), read_only(w["weight_ih"]), read_only(w["weight_hh"])
         _, h = rnn_forward_kernel(x, weight_ih, weight_hh, bias, h0)
         return h, (read_only(h), h0)

@@ -1,0 +1,436 @@
+"""A whole class at one server: `streamlit run app.py` and many headless Chromium sessions driving it at once.
+
+Shared by benchmarks/bench_classroom.py (N = 10, 20, 30 students for 30 s) and tests/test_classroom.py
+(3 students, isolation checked). One browser holds every student; each has its own context (cookies,
+storage, websocket), so the server sees N independent Streamlit sessions.
+
+    with AppServer(ROOT) as server, MemorySampler(server.pid) as memory:
+        stats = asyncio.run(run_class(server.url, n=10, seconds=30))
+
+A re-render is timed from the key press to the moment the page shows its result with the script run over:
+the step slider → every step-titled chart says "t = <new step>"; the forget-gate bias slider → the URL
+carries the new ``fbias`` (written by the run's last line) — each with ``stApp`` back to ``notRunning``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]  # fmt: skip
+VIEWPORT = {"width": 1400, "height": 900}
+START_TIMEOUT_S = 90  # server start on a busy 2-core machine
+LOAD_TIMEOUT_MS = 120_000  # a first page may compile numba kernels (cold cache) while 29 others queue
+ACTION_TIMEOUT_MS = 20_000  # one re-render; past this it counts as a timeout error
+POLL_MS = 25  # how often a wait re-checks the page (the latency's resolution)
+MEMORY_SAMPLE_S = 0.25
+
+STEP_SLIDER = ".st-key-w-step input[type=range]"
+BIAS_SLIDER = ".st-key-w-forget_bias input[type=range]"
+HIDDEN_SLIDER = ".st-key-w-hidden input[type=range]"
+TEXT_AREA = ".st-key-w-text textarea"
+UPLOADER = "[data-testid=stFileUploaderDropzoneInput]"
+EXCEPTION = "[data-testid=stException]"
+ERROR_ALERT = "[data-testid=stAlertContentError]"
+MAIN = "[data-testid=stMain]"
+
+# The page is settled when the script run is over, the websocket is up and no chart is mid-redraw.
+_IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return !!app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED';
+}"""
+_STEP_SHOWN_JS = """(t) => {
+  if (!(IDLE)()) return false;
+  const titles = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .map(g => (g.layout && g.layout.title && g.layout.title.text) || '')
+    .filter(text => /\\bt = \\d+/.test(text));
+  const own = new RegExp('\\\\bt = ' + t + '(?!\\\\d)');
+  return titles.length > 0 && titles.every(text => own.test(text));
+}""".replace("IDLE", _IDLE_JS)
+_PARAM_CHANGED_JS = """([name, before]) => {
+  if (!(IDLE)()) return false;
+  return new URLSearchParams(window.location.search).get(name) !== before;
+}""".replace("IDLE", _IDLE_JS)
+_CHARTS_JS = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1"
+_TITLES_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => (g.layout.title || {}).text)"
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or $BROWSER_PATH), or None when this machine has none."""
+    candidate = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+    return candidate if Path(candidate).exists() else shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return sock.getsockname()[1]
+
+
+# --- the server --------------------------------------------------------------------------------------------
+class AppServer:
+    """``streamlit run app.py`` on a free localhost port, up once /_stcore/health answers; stopped on exit."""
+
+    def __init__(self, root: Path, log_path: Path | None = None, env: dict | None = None):
+        self.root, self.log_path, self.env = Path(root), log_path, env
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def __enter__(self) -> AppServer:
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                   "--server.address", "localhost", "--server.port", str(self.port),
+                   "--browser.gatherUsageStats", "false"]  # fmt: skip
+        log = self.log_path.open("w") if self.log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **(self.env or {})})  # fmt: skip
+        if log is not subprocess.DEVNULL:
+            log.close()  # the child holds its own copy
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with status {self.process.returncode}; see {self.log_path}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            time.sleep(0.2)
+        raise RuntimeError(f"streamlit did not answer /_stcore/health within {START_TIMEOUT_S} s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+
+
+# --- server memory -------------------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    kids = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                kids += [int(k) for k in fh.read().split()]
+    return kids
+
+
+def _rss_bytes(pid: int) -> int:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0  # the process has gone
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants (read from /proc)."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += _rss_bytes(current)
+        todo += _children(current)
+    return total
+
+
+class MemorySampler:
+    """Samples the server's RSS (process tree) in a background thread: start, peak and end of a run."""
+
+    def __init__(self, pid: int, interval_s: float = MEMORY_SAMPLE_S):
+        self.pid, self.interval_s = pid, interval_s
+        self.samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval_s)
+
+    def sample(self) -> int:
+        rss = tree_rss_bytes(self.pid)
+        self.samples.append((time.monotonic(), rss))
+        return rss
+
+    def __enter__(self) -> MemorySampler:
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sample()
+
+    @property
+    def start_mb(self) -> float:
+        return self.samples[0][1] / 2**20
+
+    @property
+    def peak_mb(self) -> float:
+        return max(rss for _, rss in self.samples) / 2**20
+
+    @property
+    def end_mb(self) -> float:
+        return self.samples[-1][1] / 2**20
+
+
+# --- one student ---------------------------------------------------------------------------------------------
+@dataclass
+class Stats:
+    """What a class run measured: latencies (s) per action kind, and every error seen."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: Stats) -> None:
+        for kind, values in other.latencies.items():
+            self.latencies[kind] += values
+        self.errors += other.errors
+
+    def count(self, prefix: str) -> int:
+        return sum(error.startswith(prefix) for error in self.errors)
+
+
+class ActionTimeout(Exception):
+    pass
+
+
+class Student:
+    """One browser context and page: a student's own Streamlit session, with its console errors recorded."""
+
+    def __init__(self, browser, server_url: str, name: str):
+        self.browser, self.server_url, self.name = browser, server_url, name
+        self.stats = Stats()
+        self.context = self.page = None
+
+    async def __aenter__(self) -> Student:
+        self.context = await self.browser.new_context(viewport=VIEWPORT)
+        self.page = await self.context.new_page()
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.stats.errors.append(f"pageerror {self.name}: {exc}"))
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.context.close()
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self.stats.errors.append(f"console {self.name}: {message.text[:300]}")
+
+    # --- loading and waiting ---
+    async def open(self, query: str = "") -> float:
+        """Load the app at ``?query``; returns the seconds until the first chart is drawn and the run is over."""
+        started = time.perf_counter()
+        await self.page.goto(f"{self.server_url}/?{query}", timeout=LOAD_TIMEOUT_MS)
+        await self.page.wait_for_function(_CHARTS_JS, timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
+        await self.settle(LOAD_TIMEOUT_MS)
+        return time.perf_counter() - started
+
+    async def settle(self, timeout_ms: int = ACTION_TIMEOUT_MS) -> None:
+        await self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms, polling=POLL_MS)
+
+    async def check_page(self) -> None:
+        """Record any exception Streamlit shows on the page."""
+        for text in await self.page.locator(EXCEPTION).all_inner_texts():
+            self.stats.errors.append(f"exception {self.name}: {text[:300]}")
+
+    # --- what the page shows ---
+    async def text(self) -> str:
+        return await self.page.inner_text(MAIN)
+
+    async def sidebar_text(self) -> str:
+        return await self.page.inner_text("[data-testid=stSidebar]")
+
+    async def chart_titles(self) -> list[str]:
+        return await self.page.evaluate(_TITLES_JS)
+
+    async def step(self) -> int:
+        return int(await self.page.locator(STEP_SLIDER).input_value())
+
+    async def error_alerts(self) -> list[str]:
+        return await self.page.locator(ERROR_ALERT).all_inner_texts()
+
+    # --- actions, each timed until its result is on the page ---
+    async def move_step(self, delta: int = 1) -> float:
+        """Press → (or ←) on the step slider |delta| times; seconds until every step chart shows the new t."""
+        slider = self.page.locator(STEP_SLIDER)
+        low, high = int(await slider.get_attribute("min")), int(await slider.get_attribute("max"))
+        target = min(max(await self.step() + delta, low), high)
+        if target == await self.step():
+            return 0.0
+        key = "ArrowRight" if delta > 0 else "ArrowLeft"
+        await slider.focus()
+        started = time.perf_counter()
+        for _ in range(abs(target - await self.step())):
+            await self.page.keyboard.press(key)
+        await self._wait(_STEP_SHOWN_JS, target, "step")
+        return time.perf_counter() - started
+
+    async def nudge_forget_bias(self, rng: random.Random) -> float:
+        """One key press on the forget-gate bias (a new lesson); seconds until the URL carries the new value."""
+        slider = self.page.locator(BIAS_SLIDER)
+        value = float(await slider.input_value())
+        key = "ArrowLeft" if value > 5 or (value > -5 and rng.random() < 0.5) else "ArrowRight"
+        before = await self.page.evaluate("() => new URLSearchParams(window.location.search).get('fbias')")
+        await slider.focus()
+        started = time.perf_counter()
+        await self.page.keyboard.press(key)
+        await self._wait(_PARAM_CHANGED_JS, ["fbias", before], "knob")
+        return time.perf_counter() - started
+
+    async def navigate(self, query: str) -> float:
+        """Open another lesson by its URL (a new Streamlit session); seconds until its first chart is drawn."""
+        try:
+            return await self.open(query)
+        except Exception as exc:
+            raise ActionTimeout(f"navigate: {type(exc).__name__}") from exc
+
+    async def _wait(self, script: str, arg, what: str) -> None:
+        try:
+            await self.page.wait_for_function(script, arg=arg, timeout=ACTION_TIMEOUT_MS, polling=POLL_MS)
+        except Exception as exc:  # playwright's TimeoutError, or the page navigated away
+            raise ActionTimeout(f"{what}: {type(exc).__name__}") from exc
+
+    async def upload(self, name: str, data: bytes) -> None:
+        await self.page.locator(UPLOADER).set_input_files(
+            {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+        )
+
+    async def type_sequence(self, text: str) -> None:
+        """Type into the sequence box and commit it (Ctrl+Enter, as Streamlit's text area asks)."""
+        box = self.page.locator(TEXT_AREA)
+        await box.fill(text)
+        await box.press("Control+Enter")
+
+    async def press_slider(self, selector: str, key: str, times: int) -> None:
+        slider = self.page.locator(selector)
+        await slider.focus()
+        for _ in range(times):
+            await self.page.keyboard.press(key)
+
+    async def screenshot(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await self.page.screenshot(path=str(path), full_page=False)
+
+
+# --- a lesson ---------------------------------------------------------------------------------------------
+# Different students, different lessons: the caches see a class's worth of distinct scenarios.
+LESSONS = (
+    "",  # the default lesson: the latch preset
+    "weights=random&task=adding&T=100&H={h}&wseed={i}",
+    "weights=random&task=recall&T=60&H={h}&model=both",
+    "weights=preset&preset=counter",
+    "weights=random&task=text&H={h}&wseed={i}",
+    "weights=random&task=sine&T=200&H={h}&rscale=1.2",
+)
+STEP_SHARE = 0.7  # of a student's actions: the step slider; the rest turn the forget-gate bias
+NAVIGATE_EVERY = 8  # every n-th action opens another lesson by URL (a new session, the old one dropped)
+
+
+def lesson_query(student: int, visit: int) -> str:
+    """The URL query of a student's ``visit``-th lesson."""
+    template = LESSONS[(student + visit) % len(LESSONS)]
+    return template.format(i=student, h=4 + (student + visit) % 13)
+
+
+async def student_loop(student: Student, index: int, deadline: float, think_s: float, seed: int,
+                       navigate: bool = True, on_action=None) -> None:  # fmt: skip
+    """Act until ``deadline`` (monotonic): step moves, knob nudges and (with ``navigate``) new lessons by URL.
+
+    Between actions the student looks at the chart for ``think_s`` (±50 %). Every action's latency lands in
+    ``student.stats``; a timeout is recorded as an error and the page reloaded.
+    """
+    rng = random.Random(seed)
+    actions = 0
+    while time.monotonic() < deadline:
+        actions += 1
+        try:
+            if navigate and actions % NAVIGATE_EVERY == 0:
+                kind, latency = "navigate", await student.navigate(lesson_query(index, actions // NAVIGATE_EVERY))
+            elif rng.random() < STEP_SHARE:
+                kind, latency = "step", await student.move_step(rng.choice((1, 1, 1, -1)))
+            else:
+                kind, latency = "knob", await student.nudge_forget_bias(rng)
+            student.stats.latencies[kind].append(latency)
+            await student.check_page()
+        except ActionTimeout as exc:
+            student.stats.errors.append(f"timeout {student.name}: {exc}")
+            with contextlib.suppress(Exception):
+                await student.page.reload(timeout=LOAD_TIMEOUT_MS)
+                await student.settle(LOAD_TIMEOUT_MS)
+        if on_action is not None:
+            await on_action(student, index, actions)
+        if think_s > 0:
+            await asyncio.sleep(min(think_s * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
+
+
+@contextlib.asynccontextmanager
+async def chromium(executable: str | None = None):
+    """One headless Chromium for the whole class."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable or chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def open_class(browser, server_url: str, n: int, stack: contextlib.AsyncExitStack,
+                     queries=None, concurrent_loads: int = 6) -> tuple[list[Student], list[float]]:  # fmt: skip
+    """N students, each on their first lesson; at most ``concurrent_loads`` pages load at once (a class
+    does not open the link in the same second). Returns the students and their load times."""
+    gate = asyncio.Semaphore(concurrent_loads)
+    students = [await stack.enter_async_context(Student(browser, server_url, f"s{i:02d}")) for i in range(n)]
+
+    async def load(i: int) -> float:
+        async with gate:
+            return await students[i].open(queries[i] if queries else lesson_query(i, 0))
+
+    return students, list(await asyncio.gather(*(load(i) for i in range(n))))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0–100) of ``values``, linear between ranks; NaN when there are none."""
+    if not values:
+        return float("nan")
+    ranked = sorted(values)
+    position = (len(ranked) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ranked) - 1)
+    return ranked[low] + (ranked[high] - ranked[low]) * (position - low)
