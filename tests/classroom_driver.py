@@ -29,6 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a run cut short by a newer request: not the end of it
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
@@ -236,12 +240,15 @@ class Student:
         self.browser, self.server_url, self.name = browser, server_url, name
         self.stats = Stats()
         self.context = self.page = None
+        self.doing = "load"  # the action under way: names the server-side latencies it causes
+        self._rerun_sent: float | None = None
 
     async def __aenter__(self) -> Student:
         self.context = await self.browser.new_context(viewport=VIEWPORT)
         self.page = await self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.stats.errors.append(f"pageerror {self.name}: {exc}"))
+        self.page.on("websocket", self._on_websocket)
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -250,6 +257,25 @@ class Student:
     def _on_console(self, message) -> None:
         if message.type == "error":
             self.stats.errors.append(f"console {self.name}: {message.text[:300]}")
+
+    def _on_websocket(self, socket_) -> None:
+        """Time the server's part of each run: the browser's rerun request → the run's script_finished message."""
+        if socket_.url.endswith("/_stcore/stream"):
+            socket_.on("framesent", self._on_frame_sent)
+            socket_.on("framereceived", self._on_frame_received)
+
+    def _on_frame_sent(self, payload) -> None:
+        if isinstance(payload, bytes) and self._rerun_sent is None:
+            if BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+                self._rerun_sent = time.perf_counter()
+
+    def _on_frame_received(self, payload) -> None:
+        if self._rerun_sent is None or not isinstance(payload, bytes):
+            return
+        message = ForwardMsg.FromString(payload)
+        if message.WhichOneof("type") == "script_finished" and message.script_finished != EARLY_FOR_RERUN:
+            self.stats.latencies[f"server {self.doing}"].append(time.perf_counter() - self._rerun_sent)
+            self._rerun_sent = None
 
     # --- loading and waiting ---
     async def open(self, query: str = "") -> float:
@@ -293,6 +319,7 @@ class Student:
         if target == await self.step():
             return 0.0
         key = "ArrowRight" if delta > 0 else "ArrowLeft"
+        self.doing = "step"
         await slider.focus()
         started = time.perf_counter()
         for _ in range(abs(target - await self.step())):
@@ -306,6 +333,7 @@ class Student:
         value = float(await slider.input_value())
         key = "ArrowLeft" if value > 5 or (value > -5 and rng.random() < 0.5) else "ArrowRight"
         before = await self.page.evaluate("() => new URLSearchParams(window.location.search).get('fbias')")
+        self.doing = "knob"
         await slider.focus()
         started = time.perf_counter()
         await self.page.keyboard.press(key)
@@ -314,6 +342,7 @@ class Student:
 
     async def navigate(self, query: str) -> float:
         """Open another lesson by its URL (a new Streamlit session); seconds until its first chart is drawn."""
+        self.doing = "navigate"
         try:
             return await self.open(query)
         except Exception as exc:

@@ -18,7 +18,6 @@ from lstm_viz.scenario import Scenario
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = ["--formats", "svg,png,html", "--gif-frames", "3", "--scale", "1"]
-NO_BROWSER = {"BROWSER_PATH": "/nonexistent/chromium"}
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
@@ -112,16 +111,14 @@ def test_a_bad_scenario_stops_the_real_process_with_status_2(tmp_path):
     assert not (tmp_path / "never-created").exists()
 
 
-def test_without_a_browser_static_formats_fail_plainly_and_html_still_works(tmp_path):
+def test_without_a_browser_static_formats_fail_plainly_and_html_still_works(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     scenario = "weights=random&task=adding&T=6&H=2"
-    refused = run_cli("export", "--scenario", scenario, "--out", str(tmp_path / "a"), "--formats", "png",
-                      env=NO_BROWSER, timeout=60)  # fmt: skip
-    assert refused.returncode == 3
-    assert "Chrome or Chromium" in refused.stderr and "--formats html" in refused.stderr
+    assert main(["export", "--scenario", scenario, "--out", str(tmp_path / "a"), "--formats", "png"]) == 3
+    refused = capsys.readouterr().err
+    assert "Chrome or Chromium" in refused and "--formats html" in refused
     assert not list((tmp_path / "a").iterdir())
-    html_only = run_cli("export", "--scenario", scenario, "--out", str(tmp_path / "b"), "--formats", "html",
-                        "--quiet", env=NO_BROWSER, timeout=60)  # fmt: skip
-    assert html_only.returncode == 0, html_only.stderr
+    assert main(["export", "--scenario", scenario, "--out", str(tmp_path / "b"), "--formats", "html", "--quiet"]) == 0
     assert (tmp_path / "b" / "figures" / "cell-diagram.html").is_file()
     assert (tmp_path / "b" / "animation" / "conveyor-belt.html").is_file()
     assert not (tmp_path / "b" / "animation" / "conveyor-belt.gif").exists()

@@ -1,0 +1,191 @@
+"""A whole class on one machine: N students' browsers at one `streamlit run app.py`, all clicking at once.
+
+For each N (default 10, 20, 30) a fresh server starts on a free localhost port; one headless Chromium opens N
+sessions (one context each); every student then, for --seconds, moves the step slider (70 %), turns the
+forget-gate bias (30 %, a new lesson) and every 8th action opens another lesson by URL, pausing --think
+seconds (±50 %) between actions to look at the chart (--think 0: as fast as the page allows).
+
+Prints per N, for the issue's targets (at N = 30: no errors, p95 re-render < 1 s, bounded server memory):
+  * re-render latency p50/p95 as a student sees it: key press → every step chart titled with the new t (or
+    the URL carrying the new forget bias) and the script run over; page opens separately;
+  * the server's part of it: rerun request sent → the run's script_finished received (on the websocket);
+  * errors: browser console errors, uncaught page errors, exceptions shown by Streamlit, action timeouts;
+  * server memory (RSS of the streamlit process and its children, sampled every 0.25 s): idle after start,
+    with the class loaded, peak, end of the run, and 5 s after every student left;
+  * the server's CPU use and the machine's load average (the browsers share its cores with the server).
+Screenshots of two students mid-run go to benchmarks/out/ (with the server log and a JSON of the numbers).
+
+    python benchmarks/bench_classroom.py [--sessions 10,20,30] [--seconds 30] [--think 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from classroom_driver import (  # noqa: E402
+    AppServer,
+    MemorySampler,
+    Stats,
+    chromium,
+    chromium_path,
+    open_class,
+    percentile,
+    student_loop,
+)
+
+OUT = ROOT / "benchmarks" / "out"
+P95_TARGET_S = 1.0
+TARGET_SESSIONS = 30
+SETTLE_AFTER_CLOSE_S = 5  # for the server to drop the sessions of the students who left
+RERENDERS = ("step", "knob")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` (its children are few and short-lived: not counted)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_class(server: AppServer, memory: MemorySampler, n: int, seconds: float, think: float) -> dict:
+    """One class of ``n`` for ``seconds``; returns what it measured."""
+    marks = {"idle": memory.sample()}
+    async with chromium() as browser, contextlib.AsyncExitStack() as stack:
+        students, loads = await open_class(browser, server.url, n, stack)
+        marks["loaded"] = memory.sample()
+        cpu_before, started = cpu_seconds(server.pid), time.monotonic()
+        deadline = started + seconds
+        shots = asyncio.create_task(screenshots(students, n, seconds / 2))
+        await asyncio.gather(*(student_loop(s, i, deadline, think, seed=1000 * n + i) for i, s in enumerate(students)))
+        await shots
+        elapsed = time.monotonic() - started
+        marks["end"] = memory.sample()
+        cpu = cpu_seconds(server.pid) - cpu_before
+        stats = Stats()
+        for student in students:
+            await student.check_page()
+            stats.merge(student.stats)
+    await asyncio.sleep(SETTLE_AFTER_CLOSE_S)
+    marks["after close"] = memory.sample()
+    return {"n": n, "loads": loads, "stats": stats, "marks": marks, "elapsed": elapsed, "cpu": cpu}
+
+
+async def screenshots(students, n: int, after_s: float) -> None:
+    await asyncio.sleep(after_s)
+    for student in (students[0], students[-1]):
+        with contextlib.suppress(Exception):  # a student mid-navigation has no page to shoot: not an error
+            await student.screenshot(OUT / f"classroom-N{n}-{student.name}.png")
+
+
+def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) -> dict:
+    stats, marks = result["stats"], result["marks"]
+    latencies = stats.latencies
+    rerenders = [x for kind in RERENDERS for x in latencies.get(kind, [])]
+    server = [x for kind in RERENDERS for x in latencies.get(f"server {kind}", [])]
+    row = {
+        "sessions": result["n"],
+        "actions": sum(len(latencies.get(k, [])) for k in (*RERENDERS, "navigate")),
+        "rerender_p50_s": percentile(rerenders, 50),
+        "rerender_p95_s": percentile(rerenders, 95),
+        "step_p95_s": percentile(latencies.get("step", []), 95),
+        "knob_p95_s": percentile(latencies.get("knob", []), 95),
+        "server_p50_s": percentile(server, 50),
+        "server_p95_s": percentile(server, 95),
+        "navigate_p50_s": percentile(latencies.get("navigate", []), 50),
+        "navigate_p95_s": percentile(latencies.get("navigate", []), 95),
+        "first_load_max_s": max(result["loads"]),
+        "errors": len(stats.errors),
+        "console_errors": stats.count("console") + stats.count("pageerror"),
+        "exceptions": stats.count("exception"),
+        "timeouts": stats.count("timeout"),
+        "rss_idle_mb": marks["idle"] / 2**20,
+        "rss_loaded_mb": marks["loaded"] / 2**20,
+        "rss_peak_mb": memory.peak_mb,
+        "rss_end_mb": marks["end"] / 2**20,
+        "rss_after_close_mb": marks["after close"] / 2**20,
+        "server_cpu_share": result["cpu"] / result["elapsed"],  # 1.0 = one core busy for the whole run
+        "load_average_before": load[0],
+        "load_average_after": load[1],
+        "error_samples": stats.errors[:10],
+    }
+    return row
+
+
+def _pair(row: dict, name: str) -> str:
+    return f"{row[name + '_p50_s']:.2f}/{row[name + '_p95_s']:.2f}"
+
+
+COLUMNS = (  # (heading, width, row → text)
+    ("N", 3, lambda r: str(r["sessions"])),
+    ("actions", 7, lambda r: str(r["actions"])),
+    ("re-render", 11, lambda r: _pair(r, "rerender")),
+    ("server", 11, lambda r: _pair(r, "server")),
+    ("open page", 11, lambda r: _pair(r, "navigate")),
+    ("errors", 6, lambda r: str(r["errors"])),
+    ("con/exc/t-o", 11, lambda r: f"{r['console_errors']}/{r['exceptions']}/{r['timeouts']}"),
+    ("RSS idle→loaded→peak→end→left", 31, lambda r: "→".join(
+        f"{r[k]:.0f}" for k in ("rss_idle_mb", "rss_loaded_mb", "rss_peak_mb", "rss_end_mb", "rss_after_close_mb"))),
+    ("srv CPU", 7, lambda r: f"{r['server_cpu_share']:.0%}"),
+    ("load", 11, lambda r: f"{r['load_average_before']:.1f}→{r['load_average_after']:.1f}"),
+)  # fmt: skip
+
+
+def print_table(rows: list[dict], think: float, seconds: float) -> None:
+    print(f"\nClassroom load: {seconds:g} s per class, think time {think:g} s (±50 %), one machine for all")
+    print("latency in s (p50/p95); memory = server RSS in MB; load = 1-min load average before → after")
+    header = " ".join(f"{title:>{width}}" for title, width, _ in COLUMNS)
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(" ".join(f"{cell(row):>{width}}" for _, width, cell in COLUMNS))
+    for row in rows:
+        for sample in row["error_samples"]:
+            print(f"  N={row['sessions']}: {sample}")
+    target = next((r for r in rows if r["sessions"] == TARGET_SESSIONS), None)
+    if target is not None:
+        verdicts = {
+            "zero errors": target["errors"] == 0,
+            f"p95 re-render < {P95_TARGET_S:g} s": target["rerender_p95_s"] < P95_TARGET_S,
+            f"server p95 < {P95_TARGET_S:g} s": target["server_p95_s"] < P95_TARGET_S,
+        }
+        print(f"\nN = {TARGET_SESSIONS}: " + "; ".join(f"{k}: {'yes' if ok else 'NO'}" for k, ok in verdicts.items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", default="10,20,30", help="class sizes to run, comma-separated")
+    parser.add_argument("--seconds", type=float, default=30, help="how long each class clicks (default 30)")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a student looks between actions")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.sessions.split(",") if n.strip()]
+    if not sizes or min(sizes) < 1 or max(sizes) > 100 or not 1 <= args.seconds <= 600 or args.think < 0:
+        parser.error("--sessions takes 1–100 students, --seconds 1–600, --think ≥ 0")
+    if chromium_path() is None:
+        print("no Chromium found (apt-get install chromium, or set BROWSER_PATH)", file=sys.stderr)
+        return 3
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in sizes:
+        load_before = os.getloadavg()[0]
+        with AppServer(ROOT, log_path=OUT / f"classroom-N{n}-server.log") as server, MemorySampler(server.pid) as mem:
+            result = asyncio.run(run_class(server, mem, n, args.seconds, args.think))
+        rows.append(summarise(result, mem, (load_before, os.getloadavg()[0])))
+        print(f"N = {n}: done ({rows[-1]['actions']} actions, {rows[-1]['errors']} errors)", flush=True)
+    print_table(rows, args.think, args.seconds)
+    (OUT / "classroom.json").write_text(json.dumps({"think_s": args.think, "seconds": args.seconds, "rows": rows},
+                                                   indent=2))  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
