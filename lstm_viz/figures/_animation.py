@@ -54,7 +54,7 @@ def play_controls(names: list[str], labels: list[str], active: int, play_from: i
     menu = {
         "type": "buttons", "direction": "left", "showactive": False, "buttons": buttons,
         "x": 0.0, "xanchor": "left", "y": 0.0, "yanchor": "top", "pad": {"t": 62, "r": 10},
-        "bgcolor": "#FFFFFF", "bordercolor": "#B0B0B0", "font": {"size": 13},
+        "bgcolor": "#FFFFFF", "bordercolor": "#B0B0B0", "font": {"size": 14},
     }  # fmt: skip
     slider = {
         "active": active,

@@ -94,13 +94,27 @@ def row_title(text: str, row: int, color: str) -> dict:
     }  # fmt: skip
 
 
+PLACEHOLDER_LABELS = frozenset({"", "·", "…", "-", "–", "—"})  # step labels meaning "nothing here" (latch's "·")
+
+
+def check_labels(labels, steps: int) -> list[str]:
+    """``labels`` as (T,) strings, or a clear ValueError when there is not one per step."""
+    labels = [str(s) for s in labels]
+    if len(labels) != steps:
+        raise ValueError(f"expected {steps} labels (one per step), got {len(labels)}.")
+    return labels
+
+
+def is_placeholder(label: str) -> bool:
+    """True for a step label that says nothing about the step ("·" on the latch's distractor steps)."""
+    return label in PLACEHOLDER_LABELS
+
+
 def x_tick_labels(labels, steps: int, max_ticks: int = 80) -> dict:
     """Axis settings showing ``labels[t]`` under each step (thinned to at most ``max_ticks``)."""
     if labels is None:
         return {}
-    labels = [str(s) for s in labels]
-    if len(labels) != steps:
-        raise ValueError(f"expected {steps} labels (one per step), got {len(labels)}.")
+    labels = check_labels(labels, steps)
     stride = max(1, int(np.ceil(steps / max_ticks)))
     ticks = list(range(0, steps, stride))
     return {"tickmode": "array", "tickvals": ticks, "ticktext": [visible_char(labels[k]) for k in ticks]}

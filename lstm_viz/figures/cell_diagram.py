@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from ._data import check_step, check_unit, is_lstm, single_sequence
 from ._layout import figure_title, format_input, make_figure, num
 from .palette import GATE_COLORS, GATE_NAMES, INK, MUTED, mix, text_color_on, text_shade
+from .theme import MIN_SCREEN_TEXT
 
 WIDTH, HEIGHT = 16.0, 8.45
 CELL_Y, GATE_Y, BUS_Y, H_Y = 7.0, 3.6, 2.4, 1.5
@@ -38,7 +39,8 @@ BOX = (1.7, 0.85, 13.9, 8.05)  # x0, y0, x1, y1 of the cell body
 GATE_X = {"f": 3.9, "i": 5.65, "g": 7.4, "o": 9.15}
 BLOCK_W, BLOCK_H = 1.5, 1.05
 NODE_R = 0.3
-LABEL_SIZE = 13  # px at the screen theme, scaled with it
+LABEL_SIZE = 14  # px at the screen theme, scaled with it
+SMALL_LABEL_SIZE = MIN_SCREEN_TEXT  # σ/tanh in the blocks, gate names, the legend line: still ≥ 14 pt in print
 BLOCK_VALUE_DIGITS = 2  # inside a 1.5-unit block; hover gives 3 decimals
 GATE_WORDS = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
 
@@ -125,7 +127,7 @@ def _gate_block(key: str, value: float) -> tuple[dict, list]:
     func = "tanh" if key == "g" else "σ"
     value_text = f"{key} = {num(value, BLOCK_VALUE_DIGITS)}"
     return shape, [
-        _label(x, y + 0.26, func, color=ink, size=LABEL_SIZE - 2),
+        _label(x, y + 0.26, func, color=ink, size=SMALL_LABEL_SIZE),
         _label(x, y - 0.14, value_text, color=ink, size=LABEL_SIZE, bold=True),
     ]
 
@@ -219,7 +221,7 @@ def _flow_labels(s: _Step, x_text: str) -> list:
         _label(0.15, H_Y + 0.45, f"h<sub>t−1</sub> = {num(s.h_prev)}", "left", color=h_col, bold=True),
         _label(MERGE_X, 0.25, f"x<sub>t</sub> = {x_text}", color=INK, bold=True, bg="rgba(255,255,255,0.9)"),
         _label(BOX[2] - 0.15, BOX[1] + 0.3, "fill = gate value · line width = |value|", "right", color=MUTED,
-               size=LABEL_SIZE - 2),
+               size=SMALL_LABEL_SIZE),
     ]  # fmt: skip
 
 
@@ -242,7 +244,7 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
     blocks = [_gate_block(k, getattr(s, k)) for k in GATE_X]
     nodes = [_node(MUL_F, "×"), _node(ADD, "+"), _node(MUL_IG, "×"), _node(MUL_O, "×"), _node(TANH_OUT, "tanh", 1.0)]
     names = [
-        _label(GATE_X[k], BUS_Y - 0.4, GATE_WORDS[k], color=text_shade(GATE_COLORS[k]), size=LABEL_SIZE - 1)
+        _label(GATE_X[k], BUS_Y - 0.4, GATE_WORDS[k], color=text_shade(GATE_COLORS[k]), size=SMALL_LABEL_SIZE)
         for k in GATE_X
     ]
     layout = dict(

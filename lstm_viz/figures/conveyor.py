@@ -14,19 +14,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._animation import frame_steps, play_controls
-from ._data import check_step, check_unit, is_lstm, single_sequence
+from ._data import check_step, check_unit, is_lstm, nice_ceil, single_sequence
 from ._layout import (
     STEP_AXIS,
     axis_key,
+    check_labels,
     figure_title,
+    is_placeholder,
     make_figure,
     num,
     on_row,
     stacked_rows,
     visible_char,
-    x_tick_labels,
 )
 from .palette import GATE_COLORS, GATE_SYMBOLS, INK, mix
+from .theme import MIN_SCREEN_TEXT
 
 CURTAIN = "rgba(255, 255, 255, 0.86)"  # the future stays faintly visible through it
 AREA_WEIGHT = 0.55  # areas are lighter than the lines drawn over them
@@ -37,6 +39,12 @@ ROW_MARKERS = ((1, ("c", "h")), (2, ("f", "i", "o")))  # which lines get a label
 MARKERS_UP_TO = 80  # steps: short sequences get a dot per step on c_t, so each step reads as one value
 LABELS_FLIP_AT = 0.8  # fraction of the sequence after which the cursor's labels move to its left
 THIN_LINES_FROM = 300  # steps: beyond this, lines are drawn thinner so they do not merge into a band
+# Tick labels under the belt: each costs render time (the export renders the belt at every scrubbed step),
+# so characters are thinned to CHAR_TICKS, longer labels ("store 0.42") shown only if at most LABEL_TICKS.
+CHAR_TICKS = 24
+LABEL_TICKS = 4
+CHAR_LABEL_LENGTH = 2  # a label this short reads as a character of the text ("a", "␣", "\\n")
+NUMBER_TICKS = 6  # step numbers between the labels, about this many across the belt
 
 
 def _series(trace, unit: int) -> dict[str, np.ndarray]:
@@ -139,7 +147,7 @@ def _overlay_traces(step: int, s: dict, steps: int, ranges) -> list[tuple[dict, 
         out.append(({
             "type": "scatter", **_markers(step, s, keys), "mode": "markers+text", "hoverinfo": "skip",
             "marker": {"color": [GATE_COLORS[k] for k in keys], "size": 10, "line": {"color": "#FFFFFF", "width": 1.5}},
-            "textfont": {"color": INK, "size": 12}, "showlegend": False, "cliponaxis": False,
+            "textfont": {"color": INK, "size": MIN_SCREEN_TEXT}, "showlegend": False, "cliponaxis": False,
         }, row))  # fmt: skip
     return out
 
@@ -150,6 +158,36 @@ def _frame(step: int, s: dict, steps: int, ranges, first_overlay: int) -> dict:
     for row, keys in ROW_MARKERS:
         data += [_curtain(step, steps, ranges[row - 1]), _markers(step, s, keys)]
     return {"name": str(step), "data": data, "traces": list(range(first_overlay, first_overlay + len(data)))}
+
+
+def _belt_ticks(labels: list[str] | None, steps: int) -> dict:
+    """x ticks: the informative step labels where they fit, step numbers elsewhere; placeholders ("·") never.
+
+    Characters (a text) label up to CHAR_TICKS evenly spaced steps; a few longer labels ("store 0.42",
+    "read") stand at their steps among round step numbers; many long labels are left to the hover.
+    """
+    if labels is None:
+        return {}
+    text = [visible_char(s) for s in labels]
+    informative = [k for k, s in enumerate(text) if not is_placeholder(s)]
+    chars = all(len(text[k]) <= CHAR_LABEL_LENGTH for k in informative)
+    limit = CHAR_TICKS if chars else LABEL_TICKS
+    if not informative or (len(informative) > limit and not chars):
+        return {}  # plotly's own step numbers: the cheapest ticks
+    shown = informative[:: int(np.ceil(len(informative) / limit))]
+    if len(informative) == steps:  # a character under every step: no room for numbers
+        return {"tickmode": "array", "tickvals": shown, "ticktext": [text[k] for k in shown]}
+    stride = int(np.ceil(nice_ceil(steps / NUMBER_TICKS))) if steps > NUMBER_TICKS else 1
+    numbers = [n for n in range(0, steps, stride) if all(abs(n - k) >= stride / 2 for k in shown)]
+    ticks = sorted([(k, text[k]) for k in shown] + [(n, str(n)) for n in numbers])
+    return {"tickmode": "array", "tickvals": [k for k, _ in ticks], "ticktext": [s for _, s in ticks]}
+
+
+def _slider_suffix(labels: list[str] | None, step: int) -> str:
+    """ "  o" after the slider's step number: the step's label, unless there is none or it says nothing."""
+    if labels is None or is_placeholder(visible_char(labels[step])):
+        return ""
+    return f"  {visible_char(labels[step])}"
 
 
 def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = True, x_labels=None, *,
@@ -167,7 +205,8 @@ def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = Tr
     unit = check_unit(trace, unit)
     steps = trace.steps
     shown = steps - 1 if t is None else check_step(trace, t)
-    ticks = x_tick_labels(x_labels, steps)
+    x_labels = check_labels(x_labels, steps) if x_labels is not None else None
+    ticks = _belt_ticks(x_labels, steps)
     s = _series(trace, unit)
     ranges = (_belt_range(s), (-0.04, 1.12))
 
@@ -189,7 +228,7 @@ def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = Tr
         chosen = frame_steps(steps, t)
         first_overlay = len(parts) - 2 * len(ROW_MARKERS)
         frames = [_frame(int(k), s, steps, ranges, first_overlay) for k in chosen]
-        labels = [f"{k}" + (f"  {visible_char(str(x_labels[k]))}" if x_labels is not None else "") for k in chosen]
+        labels = [f"{k}" + _slider_suffix(x_labels, k) for k in chosen]
         active = int(np.searchsorted(chosen, shown))
         play_from = active if t is not None and active < len(chosen) - 1 else 0
         layout.update(play_controls([str(k) for k in chosen], labels, active, play_from))

@@ -34,21 +34,48 @@ def _model_name(flow) -> str:
 
 
 def decay_readout(flow) -> str:
-    """One line for the UI: "RNN: gradient × 0.62 per step: 1e-6 after 29 steps" (from the fitted rate)."""
+    """One line for the UI: "RNN: gradient × 0.62 per step: 1e-6 after 29 steps" (from the fitted rate).
+
+    When ‖∂L/∂h_t‖ cannot be fitted (e.g. exactly 0 before the last step, as in the latch whose output
+    gate is shut), an LSTM's rate is read from its cell path ‖∂L/∂c_t‖ instead, and the line says so.
+    """
     name, rate = _model_name(flow), flow.decay_rate()
     overflow = _first_bad_lag(flow)
-    tail = f"; {overflow_phrase(overflow)}" if overflow is not None else ""
+    notes = [overflow_phrase(overflow)] if overflow is not None else []
+    path = "gradient"
+    if not np.isfinite(rate):
+        zero = _zero_h_phrase(flow)
+        notes = [zero, *notes] if zero else notes
+        if flow.dc_norm is not None and np.isfinite(flow.decay_rate("dc_norm")):
+            path, rate = "cell path ‖∂L/∂c_t‖:", flow.decay_rate("dc_norm")
+    tail = "".join(f"; {note}" for note in notes)
     if not np.isfinite(rate):
         return f"{name}: too few finite, nonzero gradient values to fit a rate{tail}"
-    per_step = f"{name}: gradient × {format_rate(rate)} per step"
+    return f"{name}: {path} × {format_rate(rate)} per step: {_reach(rate)}{tail}"
+
+
+def _reach(rate: float) -> str:
+    """Where a per-step factor ρ takes the gradient: "1e-6 after 29 steps", "grows to 1e6 after 12 steps"."""
     if rate < 1:
         steps = np.log(NEGLIGIBLE) / np.log(rate)
-        reach = f"1e-6 after {steps:,.0f} steps" if steps < 1e7 else "no visible decay"
-    elif rate > 1:
-        reach = f"grows to 1e6 after {np.log(1 / NEGLIGIBLE) / np.log(rate):,.0f} steps"
-    else:
-        reach = "neither grows nor decays"
-    return f"{per_step}: {reach}{tail}"
+        return f"1e-6 after {steps:,.0f} steps" if steps < 1e7 else "no visible decay"
+    if rate > 1:
+        return f"grows to 1e6 after {np.log(1 / NEGLIGIBLE) / np.log(rate):,.0f} steps"
+    return "neither grows nor decays"
+
+
+def _zero_h_phrase(flow) -> str | None:
+    """ "the gradient through h is exactly 0 before step 119" (or "at 3 steps"), None without exact zeros."""
+    values = np.asarray(flow.dh_norm, dtype=float)
+    zero = np.isfinite(values) & (values == 0)
+    if not zero.any():
+        return None
+    first_nonzero = int(np.argmin(zero))  # steps are t = 0..T−1; the loss is at the last one
+    if zero.all():
+        return "the gradient through h is exactly 0 at every step"
+    if zero[:first_nonzero].all() and not zero[first_nonzero:].any():
+        return f"the gradient through h is exactly 0 before step {first_nonzero}"
+    return f"the gradient through h is exactly 0 at {int(zero.sum())} steps"
 
 
 def overflow_phrase(first_bad_lag: int) -> str:

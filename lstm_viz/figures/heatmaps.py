@@ -9,7 +9,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ._data import LSTM_QUANTITIES, RNN_QUANTITIES, check_step, is_gate, is_lstm, quantity, single_sequence, value_range
+from ._data import (
+    LSTM_QUANTITIES,
+    RNN_QUANTITIES,
+    check_step,
+    is_gate,
+    is_lstm,
+    nice_ceil,
+    quantity,
+    single_sequence,
+    value_range,
+)
 from ._layout import (
     STEP_AXIS,
     UNIT_AXIS,
@@ -25,6 +35,7 @@ from .palette import GATE_NAMES, INK, SIGNED_SCALE, gate_scale, quantity_color, 
 
 ROW_GAPS = 0.33  # total vertical space between rows (fraction of the height), room for the row titles
 COLORBAR_THICKNESS = 14
+UNIT_TICKS = 3  # about this many unit ticks per row: rows are ~60 px tall in a six-row print at 720 px
 
 
 def _colorscale(key: str) -> list:
@@ -45,6 +56,18 @@ def _heatmap(key: str, values: np.ndarray, domain: list[float]) -> dict:
         "hovertemplate": f"step %{{x}}, unit %{{y}}: {key} = %{{z:.3f}}<extra>{GATE_NAMES.get(key, key)}</extra>",
         "name": GATE_NAMES.get(key, key),
     }  # fmt: skip
+
+
+def units_phrase(count: int) -> str:
+    """ "1 unit", "5 units"."""
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
+def _unit_ticks(hidden: int) -> dict:
+    """Whole unit numbers only (never −1 or 0.5), at a round stride giving about ``UNIT_TICKS`` ticks."""
+    stride = 1 if hidden <= UNIT_TICKS else int(np.ceil(nice_ceil(hidden / UNIT_TICKS)))
+    units = range(0, hidden, stride)
+    return {"tickmode": "array", "tickvals": list(units), "ticktext": [str(k) for k in units]}
 
 
 def _cursor(t: int, row: int) -> dict:
@@ -71,13 +94,13 @@ def gate_heatmaps(trace, t: int | None = None, quantities=None, *, sample: int =
     for row, key in enumerate(keys, start=1):
         y_axis = layout[axis_key("y", row)]
         data.append(on_row(_heatmap(key, quantity(trace, key), y_axis["domain"]), row))
-        y_axis.update(autorange="reversed", title={"text": UNIT_AXIS}, showgrid=False, tickformat="d")
+        y_axis.update(autorange="reversed", title={"text": UNIT_AXIS}, showgrid=False, **_unit_ticks(trace.hidden_size))
         layout[axis_key("x", row)].update(showgrid=False, range=[-0.5, trace.steps - 0.5])
         titles.append(row_title(f"<b>{key}</b>  {GATE_NAMES.get(key, key)}", row, text_shade(quantity_color(key))))
     layout[axis_key("x", rows)]["title"] = {"text": STEP_AXIS}
     where = f"cursor at step t = {t}" if t is not None else f"{trace.steps} steps"
     layout.update(
-        title=figure_title("Every unit over time", f"{trace.hidden_size} units · {where}"),
+        title=figure_title("Every unit over time", f"{units_phrase(trace.hidden_size)} · {where}"),
         annotations=titles,
         shapes=[_cursor(t, row) for row in range(1, rows + 1)] if t is not None else [],
     )

@@ -4,6 +4,8 @@ input still reaches the last output (‖∂y_T/∂x_t‖) for an LSTM and a vani
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -20,13 +22,25 @@ from ._layout import (
     visible_char,
     x_tick_labels,
 )
-from .palette import GATE_NAMES, GATE_SCALE, SIGNED_SCALE, distinct_colors, gate_scale, model_color, text_shade
+from .palette import (
+    GATE_NAMES,
+    GATE_SCALE,
+    SIGNED_SCALE,
+    distinct_colors,
+    gate_scale,
+    model_color,
+    scale_color,
+    text_color_on,
+    text_shade,
+)
 from .theme import MONO_FAMILY
 
 ROW_GAP = 0.12  # between the models' rows (room for their titles)
 LINE_WIDTH = 60  # characters per line, as in Karpathy's cell visualisations
 LINE_PX = 26  # height of one line of text (screen); the figure grows with the text
 TEXT_MARGIN_PX = 170  # title, subtitle, colourbar and margins around the lines (screen sizes)
+CELL_CHARS = 10  # a step label longer than this ("0.86 ✚marker") is cut to fit its cell, in full on hover
+ELLIPSIS = "…"
 
 
 def _grid(values: np.ndarray, width: int) -> np.ndarray:
@@ -48,6 +62,21 @@ def _scale(scale: str, value_name: str, values: np.ndarray) -> dict:
     raise ValueError(f"scale must be 'signed' or 'gate', got {scale!r}.")
 
 
+def _cell_chars(chars: list[str]) -> int:
+    """How many characters wide a cell is: 1 for a text, the longest label (at most CELL_CHARS) otherwise."""
+    return min(max(len(visible_char(c)) for c in chars), CELL_CHARS)
+
+
+def _cell_text(char: str, value: float, colors: dict) -> str:
+    """The label on one cell, cut to CELL_CHARS, in white on a dark cell and in ink on a light one."""
+    label = visible_char(char).replace("␣", " ")
+    if len(label) > CELL_CHARS:
+        label = label[: CELL_CHARS - 1].rstrip() + ELLIPSIS
+    lo, hi = colors["zmin"], colors["zmax"]
+    fill = scale_color(colors["colorscale"], (value - lo) / (hi - lo)) if np.isfinite(value) else "#FFFFFF"
+    return f"<span style='color:{text_color_on(fill)}'>{html_escape(label, quote=False)}</span>"
+
+
 def text_heat(chars, values, title: str | None = None, scale: str = "signed", *, value_name: str = "value",
               width: int = LINE_WIDTH) -> go.Figure:  # fmt: skip
     """The text, ``width`` characters a line, each character on a cell coloured by its value.
@@ -62,17 +91,20 @@ def text_heat(chars, values, title: str | None = None, scale: str = "signed", *,
         raise ValueError(f"chars and values must have the same length, got {len(chars)} and {values.size}.")
     if values.size == 0:
         raise ValueError("text_heat needs at least one character.")
-    width = min(int(width), values.size)
+    chars = [str(c) for c in chars]
+    cell = _cell_chars(chars)
+    width = min(max(1, int(width) // cell), values.size)  # lines stay ``width`` characters wide
     z = _grid(values, width)
     lines = z.shape[0]
     shown = _grid(np.arange(values.size), width)
-    text = [["" if np.isnan(k) else visible_char(chars[int(k)]).replace("␣", " ") for k in row] for row in shown]
+    colors = _scale(scale, value_name, values)
+    text = [["" if np.isnan(k) else _cell_text(chars[int(k)], values[int(k)], colors) for k in row] for row in shown]
     hover = [[
         "" if np.isnan(k) else f"step {int(k)} '{visible_char(chars[int(k)])}': {value_name} = {num(values[int(k)])}"
         for k in row] for row in shown]  # fmt: skip
     heat = {
         "type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "hovertext": hover, "hoverinfo": "text",
-        "xgap": 1, "ygap": 3, "textfont": {"family": MONO_FAMILY, "size": 15}, **_scale(scale, value_name, values),
+        "xgap": 1, "ygap": 3, "textfont": {"family": MONO_FAMILY, "size": 15}, **colors,
         "colorbar": {"title": {"text": value_name, "side": "top"}, "orientation": "h", "thickness": 10, "len": 0.3,
                      "x": 1, "xanchor": "right", "y": -0.04, "yanchor": "top", "ypad": 0, "outlinewidth": 0,
                      "tickformat": ".3~g"},

@@ -128,6 +128,16 @@ def text_color_on(fill: str) -> str:
     return INK if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#FFFFFF"
 
 
+def scale_color(scale: list, fraction: float) -> str:
+    """The colour of a plotly colourscale ``[[position, '#rrggbb'], ...]`` at ``fraction`` in [0, 1] (RGB mix)."""
+    positions = np.array([p for p, _ in scale], dtype=float)
+    fraction = float(np.clip(fraction, 0.0, 1.0))
+    right = int(np.clip(np.searchsorted(positions, fraction), 1, len(scale) - 1))
+    (p0, c0), (p1, c1) = scale[right - 1], scale[right]
+    weight = (fraction - p0) / (p1 - p0) if p1 > p0 else 1.0
+    return mix(c1, weight, base=c0)
+
+
 def text_shade(color: str) -> str:
     """A gate colour darkened just enough to be read as text on white (the lighter hues are ~2:1 otherwise)."""
     return darken(color, 0.3)

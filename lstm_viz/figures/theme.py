@@ -3,7 +3,7 @@
 Every figure is built in ``screen`` sizes; :func:`apply_theme` rescales *all* its text (titles, ticks,
 legends, annotations, colourbars, sliders), its margins and any explicit height by the ratio of base
 font sizes, so switching back and forth never compounds. ``print`` is meant for export at 1280×720 px:
-its smallest text is 19 px ≈ 14 pt.
+its smallest text is 19 px ≈ 14 pt, so figures set no text below :data:`MIN_SCREEN_TEXT` at screen sizes.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ AXIS_LINE = "#B0B0B0"
 META_KEY = "lstm_viz_theme"
 AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 MODES = ("screen", "presentation", "print")
+# The smallest font size (px) a figure may set at screen sizes: scaled by print/screen (20/14) it is 19.3 px,
+# above the 18.7 px (14 pt at 1280×720) a printed handout needs.
+MIN_SCREEN_TEXT = 13.5
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def theme_layout(layout: dict, mode: str) -> float:
         meta={**meta, META_KEY: mode},
     )
     _nested(layout, "title", "font")["size"] = look.title
+    if (layout.get("title") or {}).get("subtitle"):  # plotly's default, 0.7 × the title, is 18 px in print
+        _nested(layout, "title", "subtitle", "font")["size"] = look.base
     _nested(layout, "legend", "font")["size"] = look.base
     _nested(layout, "hoverlabel", "font")["size"] = max(look.base, 14)
     for key in [k for k in layout if AXIS_KEY.match(k)]:
@@ -123,6 +128,8 @@ def theme_layout(layout: dict, mode: str) -> float:
         if isinstance(axis.get("title"), str):
             axis["title"] = {"text": axis["title"]}
         _nested(axis, "title", "font")["size"] = look.base
+        if axis.get("type") == "log":  # plotly draws the 2s and 5s between decades at 0.75 × the tick size
+            axis["minorloglabels"] = "none"
     return scale
 
 
@@ -139,7 +146,11 @@ def _scale_size(font: dict | None, scale: float) -> None:
 
 
 def _scale_layout_text(layout: dict, scale: float) -> None:
-    """Annotation, button and slider text; button and slider spacing (they stay clear of the axis)."""
+    """Annotation, button and slider text; button and slider spacing (they stay clear of the axis).
+
+    A slider starting right of the ▶/❚❚ buttons starts further right as the buttons' text grows, so
+    the buttons never cover its read-out; its right end stays put.
+    """
     for ann in layout.get("annotations", ()):
         _scale_size(ann.get("font"), scale)
     for control in (*layout.get("updatemenus", ()), *layout.get("sliders", ())):
@@ -148,6 +159,12 @@ def _scale_layout_text(layout: dict, scale: float) -> None:
         pad = control.get("pad") or {}
         if pad.get("t") is not None:
             pad["t"] = round(pad["t"] * scale)
+    if layout.get("updatemenus"):
+        for slider in layout.get("sliders", ()):
+            if slider.get("x") and slider.get("len") is not None:
+                right = slider["x"] + slider["len"]
+                slider["x"] = round(slider["x"] * scale, 4)
+                slider["len"] = round(right - slider["x"], 4)
 
 
 def _trace_font_updates(trace, scale: float) -> dict:
