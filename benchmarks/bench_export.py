@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from lstm_viz.export import StaticRenderer, lecture_pack_files, static_export_available  # noqa: E402
 from lstm_viz.export.pack import PackOptions  # noqa: E402
+from lstm_viz.lesson import build_lesson  # noqa: E402
 from lstm_viz.scenario import Scenario  # noqa: E402
-from lstm_viz.ui.lesson import build_lesson  # noqa: E402
 
 TARGET_WARM_S = 10.0
 

@@ -18,10 +18,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_viz.core import LSTMParams, RNNParams, gradient_flow
+from lstm_viz.lesson import build_lesson
 from lstm_viz.presets import PRESETS
 from lstm_viz.scenario import MAX_HIDDEN, VIEWS, Scenario
 from lstm_viz.tasks import TASKS
-from lstm_viz.ui.lesson import build_lesson
 from lstm_viz.ui.views import VIEW_MODULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -462,24 +462,21 @@ def test_no_call_in_the_ui_renders_html_from_markdown():
 
 
 def test_layers_point_one_way():
-    """Nothing below the UI imports it, except the Streamlit-free lesson builder that export scripts share."""
+    """Nothing below the UI imports it (the lesson builder lives below it), and only the UI imports Streamlit."""
     for path in (ROOT / "lstm_viz").rglob("*.py"):
         if UI in path.parents:
             continue
         text = path.read_text()
         for line in text.splitlines():
             if "ui" in line and line.lstrip().startswith(("from ", "import ")):
-                assert "ui.lesson import" in line or not any(s in line for s in (".ui ", ".ui.", "ui import")), (
-                    path,
-                    line,
-                )
+                assert not any(s in line for s in (".ui ", ".ui.", "ui import")), (path, line)
         assert "import streamlit" not in text, path
-    for name in ("lesson.py", "training_job.py"):
-        assert "streamlit" not in (UI / name).read_text(), name
+    assert "streamlit" not in (UI / "training_job.py").read_text()
+    assert not (UI / "lesson.py").exists(), "the lesson builder lives in lstm_viz/lesson.py, with no shim"
 
 
 def test_the_lesson_builder_works_without_streamlit():
-    code = "import sys; import lstm_viz.ui.lesson, lstm_viz.scenario; sys.exit('streamlit' in sys.modules)"
+    code = "import sys; import lstm_viz.lesson, lstm_viz.scenario; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 

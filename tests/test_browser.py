@@ -235,3 +235,18 @@ def test_training_shows_progress_then_curves_and_snapshots(page, server):
     settle(page)
     shot(page, "08-before-training")
     assert page.console_errors == []
+
+
+def test_export_popover_saves_a_png_and_an_html_page_made_on_click(page, server):
+    open_page(page, server, charts=2)
+    popovers = page.locator("[data-testid=stPopover] button", has_text="Export")
+    assert popovers.count() == 2  # one under the cell diagram, one under the bars
+    popovers.first.click()
+    shot(page, "08-export-popover")
+    for label, signature in (("HTML", b"<!DOCTYPE html>"), ("PNG", b"\x89PNG\r\n\x1a\n")):
+        with page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
+            page.get_by_test_id("stPopoverBody").get_by_role("button", name=label, exact=True).click()
+        data = Path(download.value.path()).read_bytes()
+        assert data.startswith(signature) if label == "PNG" else signature.lower() in data[:200].lower()
+        assert download.value.suggested_filename == f"lstm-viz-latch-lstm-T120-cell-diagram.{label.lower()}"
+    assert page.console_errors == []

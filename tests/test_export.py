@@ -43,9 +43,9 @@ from lstm_viz.export.pack import parse_formats, scenario_query, write_lecture_pa
 from lstm_viz.export.prepare import CAPTION_META, static_spec
 from lstm_viz.export.progress import ProgressBar
 from lstm_viz.figures.theme import LOOKS, current_mode
+from lstm_viz.lesson import build_lesson
 from lstm_viz.pretrained import PRETRAINED_DIR
 from lstm_viz.scenario import Scenario
-from lstm_viz.ui.lesson import build_lesson
 
 SMALL = Scenario(weights="random", task="adding", length=12, hidden=3, model="both", step=4, unit=1)
 TEXT = Scenario(weights="random", task="text", text="hello world", hidden=4, model="lstm", colour_by="f")

@@ -35,8 +35,8 @@ from lstm_viz.export import (
     shared_renderer,
 )
 from lstm_viz.export.static import CSS_DPI
+from lstm_viz.lesson import build_lesson
 from lstm_viz.scenario import Scenario
-from lstm_viz.ui.lesson import build_lesson
 
 pytestmark = [needs_browser, pytest.mark.browser]
 

@@ -42,14 +42,23 @@ def last_step_gradients(params, trace) -> LSTMGrads | RNNGrads:
         return rnn_backward(params, trace.x, trace, dh)
 
 
+def gradient_flows(lesson, jacobian: bool = True) -> dict[str, GradientFlow]:
+    """model -> the gradient flow of a last-step loss through the lesson's input.
+
+    ``jacobian=False`` skips ‖∂h_T/∂h_t‖₂ (T·H³ work): the app's gradient view draws only ‖∂L/∂h_t‖, ‖∂L/∂c_t‖.
+    """
+    with np.errstate(all="ignore"):  # an exploding RNN overflows to inf: that is the lesson, not an error
+        return {model: gradient_flow(lesson.params(model), lesson.x, jacobian=jacobian) for model in MODELS}
+
+
+def connectivities(lesson) -> dict[str, Connectivity]:
+    """model -> ‖∂y_T/∂x_t‖ for every step (through the trained readout head when the weights came with one)."""
+    heads = lesson.heads or {}
+    with np.errstate(all="ignore"):
+        return {model: input_connectivity(lesson.params(model), lesson.x, head=heads.get(model)) for model in MODELS}
+
+
 def analyse(lesson) -> LessonAnalyses:
-    """Gradients, gradient flows and connectivity of both networks of ``lesson`` (a ui.lesson.Lesson)."""
-    gradients, flows, connectivity = {}, {}, {}
-    for model in MODELS:
-        params, trace = lesson.params(model), lesson.trace(model)
-        head = (lesson.heads or {}).get(model)  # a trained readout, when the weights came with one
-        gradients[model] = last_step_gradients(params, trace)
-        with np.errstate(all="ignore"):
-            flows[model] = gradient_flow(params, lesson.x)
-            connectivity[model] = input_connectivity(params, lesson.x, head=head)
-    return LessonAnalyses(gradients=gradients, flows=flows, connectivity=connectivity)
+    """Gradients, gradient flows and connectivity of both networks of ``lesson`` (a lstm_viz.lesson.Lesson)."""
+    gradients = {model: last_step_gradients(lesson.params(model), lesson.trace(model)) for model in MODELS}
+    return LessonAnalyses(gradients=gradients, flows=gradient_flows(lesson), connectivity=connectivities(lesson))

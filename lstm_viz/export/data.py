@@ -24,8 +24,8 @@ from dataclasses import fields
 
 import numpy as np
 
+from ..lesson import Lesson
 from ..scenario import Scenario
-from ..ui.lesson import Lesson
 from .analyses import MODELS, LessonAnalyses, analyse
 
 LSTM_COLUMNS = ("i", "f", "g", "o", "c", "h", "kept", "written")

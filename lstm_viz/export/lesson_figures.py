@@ -29,8 +29,8 @@ from ..figures import (
     text_heat,
 )
 from ..figures.palette import GATE_NAMES
+from ..lesson import MODEL_LABELS, Lesson
 from ..scenario import Scenario
-from ..ui.lesson import MODEL_LABELS, Lesson
 from .analyses import MODELS, LessonAnalyses, analyse
 from .prepare import stamp_caption
 
@@ -164,12 +164,14 @@ def _characters(lesson: Lesson):
 
 
 def _text_heat(lesson: Lesson, s: Scenario, model: str) -> go.Figure:
-    _, unit = focus(s, lesson, model)
-    key = colour_by(s, model)
+    return unit_text_heat(lesson, model, focus(s, lesson, model)[1], colour_by(s, model), _characters(lesson))
+
+
+def unit_text_heat(lesson: Lesson, model: str, unit: int, key: str, chars) -> go.Figure:
+    """``chars`` (one per step) coloured by what ``unit`` of ``model`` holds in ``key`` (c, h, i, ...) after each."""
     values = getattr(lesson.trace(model), key)[:, unit]
     title = f"{MODEL_LABELS[model]} unit {unit}: {GATE_NAMES[key]} {key} after each input"
-    return text_heat(_characters(lesson), values, title=title, scale="gate" if key in GATE_KEYS else "signed",
-                     value_name=key)  # fmt: skip
+    return text_heat(chars, values, title=title, scale="gate" if key in GATE_KEYS else "signed", value_name=key)
 
 
 def lesson_equations(lesson: Lesson, scenario: Scenario) -> str:

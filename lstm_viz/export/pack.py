@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 
 from .. import __version__
 from ..figures.theme import LOOKS, current_mode
+from ..lesson import MODEL_LABELS, Lesson, build_lesson
 from ..scenario import Scenario
-from ..ui.lesson import MODEL_LABELS, Lesson, build_lesson
 from .analyses import analyse
 from .animation import GIF_MAX_FRAMES, gif_from_pngs, gif_jobs
 from .data import lesson_csvs, lesson_npz
@@ -346,7 +346,7 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], opt
 
 
 def _python_snippet(scenario: Scenario, weights_file: str | None) -> list[str]:
-    lines = ["from lstm_viz.scenario import Scenario", "from lstm_viz.ui.lesson import build_lesson",
+    lines = ["from lstm_viz.scenario import Scenario", "from lstm_viz.lesson import build_lesson",
              "from lstm_viz.export import lesson_figures", ""]  # fmt: skip
     uploaded = ""
     if weights_file:

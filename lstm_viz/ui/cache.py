@@ -11,10 +11,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ..analysis import input_connectivity
-from ..core import gradient_flow
+from ..export import analyses
+from ..lesson import Lesson, build_lesson
 from ..scenario import Scenario
-from .lesson import Lesson, build_lesson
 
 TTL = "1h"
 LESSONS = 32  # distinct scenarios kept: a class clicking through a lesson's presets and tasks
@@ -47,7 +46,7 @@ def lesson(s: Scenario, uploaded=None) -> Lesson:
 
 def _flows(lesson_: Lesson) -> dict:
     # No Jacobian norms (T·H³ work): the gradient view draws ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ only.
-    return {model: gradient_flow(lesson_.params(model), lesson_.x, jacobian=False) for model in ("lstm", "rnn")}
+    return analyses.gradient_flows(lesson_, jacobian=False)
 
 
 @st.cache_data(max_entries=ANALYSES, ttl=TTL, show_spinner="Backpropagating through time…")
@@ -66,10 +65,7 @@ def gradient_flows(lesson_: Lesson) -> dict:
 
 
 def _connectivity(lesson_: Lesson) -> dict:
-    heads = lesson_.heads or {}
-    return {
-        model: input_connectivity(lesson_.params(model), lesson_.x, head=heads.get(model)) for model in ("lstm", "rnn")
-    }
+    return analyses.connectivities(lesson_)
 
 
 @st.cache_data(max_entries=ANALYSES, ttl=TTL, show_spinner="Measuring what each input still moves…")

@@ -18,6 +18,7 @@ import streamlit as st
 
 from ..figures import apply_theme
 from ..figures.theme import current_mode
+from . import downloads
 from .context import Context
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "scrollZoom": False}
@@ -61,18 +62,21 @@ def _private_spec(key: str, _build, mode: str, height: int | None) -> str:
     return _to_json(_build, mode, height)
 
 
-def _draw(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG, width="stretch")
+def _draw(fig: go.Figure, key: str, config: dict | None = None) -> None:
+    st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG | (config or {}), width="stretch")
 
 
-def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None) -> None:
-    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look.
+def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None,
+         caption: str | None = None) -> None:  # fmt: skip
+    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look,
+    with its export buttons (``caption``: the line under exported files, default the scenario's).
 
     ``args`` must name everything ``build`` depends on beyond the lesson (step, unit, quantity ...).
     """
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
-    _draw(_Spec(cached(cache_key, build, ctx.mode, height)), key)
+    _draw(_Spec(cached(cache_key, build, ctx.mode, height)), key, downloads.chart_config(key, ctx))
+    downloads.figure_exports(build, key, ctx, caption)
 
 
 def at_frame(spec: dict, name: str) -> dict | None:
@@ -113,10 +117,13 @@ def show_at_frame(
     spec = at_frame(json.loads(cached(cache_key, build, ctx.mode, height)), frame)
     if spec is None:
         return False
-    _draw(_Spec(json.dumps(spec)), key)
+    _draw(_Spec(json.dumps(spec)), key, downloads.chart_config(key, ctx))
+    downloads.figure_exports(build, key, ctx)
     return True
 
 
-def show_uncached(fig: go.Figure, key: str, mode: str, height: int | None = None) -> None:
-    """Draw a figure that is not worth keeping (it changes while training runs)."""
-    _draw(_styled(fig, mode, height), key)
+def show_uncached(fig: go.Figure, key: str, ctx: Context, height: int | None = None, exports: bool = True) -> None:
+    """Draw a figure that is not worth keeping (it changes while training runs); ``exports``: with its buttons."""
+    _draw(_styled(fig, ctx.mode, height), key, downloads.chart_config(key, ctx))
+    if exports:
+        downloads.figure_exports(lambda: fig, key, ctx)

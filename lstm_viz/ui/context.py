@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..export.lesson_figures import focus, shown_models
+from ..lesson import MODEL_LABELS, Lesson
 from ..scenario import Scenario
-from .lesson import MODEL_LABELS, Lesson
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,11 +23,11 @@ class Context:
     @property
     def models(self) -> tuple[str, ...]:
         """The networks the cell views show, in order: ("lstm",), ("rnn",) or both."""
-        return ("lstm", "rnn") if self.scenario.model == "both" else (self.scenario.model,)
+        return shown_models(self.scenario)
 
     def unit(self, model: str) -> int:
         """The focused unit, within the model's hidden size."""
-        return min(self.scenario.unit, self.lesson.hidden_size(model) - 1)
+        return focus(self.scenario, self.lesson, model)[1]
 
     @property
     def x_label(self) -> str:

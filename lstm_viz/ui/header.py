@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..lesson import MODEL_LABELS, Lesson
 from ..scenario import Scenario
-from .lesson import MODEL_LABELS, Lesson
 from .markup import plain
 from .upload import weights as uploaded_weights
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..export.lesson_figures import shown_models
 from ..scenario import Scenario
-from . import cache, classroom, header, sidebar, state, stepper, style, upload
+from . import cache, classroom, downloads, header, sidebar, state, stepper, style, upload
 from .context import Context
 from .views import VIEW_MODULES
 
@@ -30,7 +31,7 @@ def run() -> None:
             st.error(message)
     scenario, lesson = _resolve(last_good)
     style.apply(scenario)
-    sidebar.view_controls(scenario, max(lesson.hidden_size(m) for m in _models(scenario)))
+    sidebar.view_controls(scenario, max(lesson.hidden_size(m) for m in shown_models(scenario)))
     classroom.render(scenario)
     header.title(scenario, lesson)
     _views(scenario, lesson)
@@ -87,10 +88,6 @@ def _keep_what_works(last_good: Scenario, values: dict, uploaded):
     return scenario, lesson
 
 
-def _models(scenario: Scenario) -> tuple[str, ...]:
-    return ("lstm", "rnn") if scenario.model == "both" else (scenario.model,)
-
-
 def _views(scenario: Scenario, lesson) -> None:
     st.session_state[TAB_KEY] = VIEW_MODULES[scenario.view].LABEL
     tabs = st.tabs([module.LABEL for module in VIEW_MODULES.values()], key=TAB_KEY, on_change="rerun")
@@ -109,4 +106,6 @@ def _view(view: str, lesson) -> None:
     scenario = state.current()
     if scenario.notes:
         st.info(module.NOTES, icon=":material/visibility:")
-    module.render(Context(scenario, lesson, t))
+    ctx = Context(scenario, lesson, t)
+    module.render(ctx)
+    downloads.view_exports(ctx, view)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..lesson import Lesson
 from ..scenario import Scenario
 from . import state
-from .lesson import Lesson
 from .markup import code
 
 STEP = "step"

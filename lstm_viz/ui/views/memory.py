@@ -6,7 +6,8 @@ from functools import partial
 
 import streamlit as st
 
-from ...figures import connectivity_bars, text_heat
+from ...export.lesson_figures import unit_text_heat
+from ...figures import connectivity_bars
 from ...figures.palette import GATE_NAMES
 from ...scenario import COLOUR_BY
 from .. import cache, state
@@ -28,7 +29,6 @@ CONNECTIVITY_HEIGHT = 380
 MODELS = ("lstm", "rnn")
 MARK = "•"
 MARKED = "✚"  # how the adding problem labels a marked step
-GATE_KEYS = ("i", "f", "o")  # in [0, 1]: a one-hue scale; the rest are signed
 
 
 def glyphs(labels) -> list[str]:
@@ -58,10 +58,7 @@ def render(ctx: Context) -> None:
         st.caption(NO_TEXT)
     chars = lesson.chars if lesson.chars is not None else glyphs(lesson.x_labels)
     unit = ctx.unit(model)
-    values = getattr(lesson.trace(model), colour_by)[:, unit]
-    scale = "gate" if colour_by in GATE_KEYS else "signed"
-    title = f"{ctx.label(model)} unit {unit}: {GATE_NAMES[colour_by]} {colour_by} after each input"
-    heat = partial(text_heat, chars, values, title=title, scale=scale, value_name=colour_by)
+    heat = partial(unit_text_heat, lesson, model, unit, colour_by, chars)
     show(heat, "memory.text", ctx, (model, unit, colour_by))
     flows = cache.connectivity(lesson)
     norms = {ctx.label(m): flows[m].norm for m in MODELS}

@@ -137,11 +137,11 @@ def _baseline(task) -> tuple[float, str] | None:
     return None
 
 
-def _curves(ctx: Context, status) -> None:
+def _curves(ctx: Context, status, exports: bool = True) -> None:
     histories = {ctx.label(m): status[m].losses for m in MODELS if status[m].losses.size}
     if histories:
         fig = loss_curves(histories, baseline=_baseline(ctx.scenario.make_task()))
-        show_uncached(fig, "train.loss", ctx.mode, LOSS_HEIGHT)
+        show_uncached(fig, "train.loss", ctx, LOSS_HEIGHT, exports)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -153,7 +153,7 @@ def _live(ctx: Context) -> None:
     for model in MODELS:
         run = status[model]
         st.progress(run.step / max(run.steps, 1), text=f"{ctx.label(model)}: {run.step} / {run.steps} updates")
-    _curves(ctx, status)
+    _curves(ctx, status, exports=False)  # redrawn twice a second while training: nothing to save yet
     if not job.running:
         st.rerun(scope="app")
 
@@ -197,8 +197,10 @@ def _snapshots(ctx: Context, job_key: str, results: dict) -> None:
         trace = lstm_forward(params, ctx.lesson.x) if model == "lstm" else rnn_forward(params, ctx.lesson.x)
         unit = min(ctx.scenario.unit, params.hidden_size - 1)
         which = (job_key, result.steps_run, result.stopped, step, ctx.t, unit)  # the weights and the view, exactly
+        text = f"{ctx.label(model)} trained on {ctx.scenario.task}, {choice}"  # not the scenario's own weights
         with column:
             st.markdown(f"**{ctx.label(model)}**, {choice}")
             if model == "lstm":
-                show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which)
-            show(partial(gate_heatmaps, trace, t=ctx.t), f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT)
+                show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which, caption=text)
+            heatmaps = partial(gate_heatmaps, trace, t=ctx.t)
+            show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text)

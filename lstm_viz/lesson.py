@@ -11,11 +11,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..core import LSTMParams, LSTMTrace, RNNParams, RNNTrace, lstm_forward, rnn_forward
-from ..presets import get_preset
-from ..pretrained import load_pretrained
-from ..scenario import Scenario
-from ..tasks import TextTask
+from .core import LSTMParams, LSTMTrace, RNNParams, RNNTrace, lstm_forward, rnn_forward
+from .presets import get_preset
+from .pretrained import load_pretrained
+from .scenario import Scenario
+from .tasks import TextTask
 
 MODEL_LABELS = {"lstm": "LSTM", "rnn": "vanilla RNN"}
 
