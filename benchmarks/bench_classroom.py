@@ -48,6 +48,9 @@ P95_TARGET_S = 1.0
 TARGET_SESSIONS = 30
 SETTLE_AFTER_CLOSE_S = 5  # for the server to drop the sessions of the students who left
 RERENDERS = ("step", "knob")
+# In a classroom every student's browser has its own machine; here all N share the server's cores, and one
+# step costs Chromium several times the server's CPU. Niced browsers leave the server the CPU it would have.
+BROWSER_NICE = 19
 
 
 def cpu_seconds(pid: int) -> float:
@@ -57,10 +60,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run_class(server: AppServer, memory: MemorySampler, n: int, seconds: float, think: float) -> dict:
+async def run_class(server: AppServer, memory: MemorySampler, n: int, seconds: float, think: float,
+                    nice: int) -> dict:  # fmt: skip
     """One class of ``n`` for ``seconds``; returns what it measured."""
     marks = {"idle": memory.sample()}
-    async with chromium() as browser, contextlib.AsyncExitStack() as stack:
+    async with chromium(nice=nice) as browser, contextlib.AsyncExitStack() as stack:
         students, loads = await open_class(browser, server.url, n, stack)
         marks["loaded"] = memory.sample()
         cpu_before, started = cpu_seconds(server.pid), time.monotonic()
@@ -88,13 +92,16 @@ async def screenshots(students, n: int, after_s: float) -> None:
 
 
 def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) -> dict:
-    stats, marks = result["stats"], result["marks"]
+    stats, marks, elapsed = result["stats"], result["marks"], result["elapsed"]
     latencies = stats.latencies
     rerenders = [x for kind in RERENDERS for x in latencies.get(kind, [])]
     server = [x for kind in RERENDERS for x in latencies.get(f"server {kind}", [])]
-    row = {
+    actions = sum(len(latencies.get(kind, [])) for kind in (*RERENDERS, "navigate"))
+    server_runs = sum(len(v) for kind, v in latencies.items() if kind.startswith("server ") and kind != "server load")
+    return {
         "sessions": result["n"],
-        "actions": sum(len(latencies.get(k, [])) for k in (*RERENDERS, "navigate")),
+        "actions": actions,
+        "actions_per_s": actions / elapsed,
         "rerender_p50_s": percentile(rerenders, 50),
         "rerender_p95_s": percentile(rerenders, 95),
         "step_p95_s": percentile(latencies.get("step", []), 95),
@@ -113,12 +120,12 @@ def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) ->
         "rss_peak_mb": memory.peak_mb,
         "rss_end_mb": marks["end"] / 2**20,
         "rss_after_close_mb": marks["after close"] / 2**20,
-        "server_cpu_share": result["cpu"] / result["elapsed"],  # 1.0 = one core busy for the whole run
+        "server_cpu_share": result["cpu"] / elapsed,  # 1.0 = one core busy for the whole run
+        "server_cpu_per_run_ms": 1000 * result["cpu"] / max(1, server_runs),
         "load_average_before": load[0],
         "load_average_after": load[1],
         "error_samples": stats.errors[:10],
     }
-    return row
 
 
 def _pair(row: dict, name: str) -> str:
@@ -128,6 +135,7 @@ def _pair(row: dict, name: str) -> str:
 COLUMNS = (  # (heading, width, row → text)
     ("N", 3, lambda r: str(r["sessions"])),
     ("actions", 7, lambda r: str(r["actions"])),
+    ("/s", 4, lambda r: f"{r['actions_per_s']:.1f}"),
     ("re-render", 11, lambda r: _pair(r, "rerender")),
     ("server", 11, lambda r: _pair(r, "server")),
     ("open page", 11, lambda r: _pair(r, "navigate")),
@@ -136,6 +144,7 @@ COLUMNS = (  # (heading, width, row → text)
     ("RSS idle→loaded→peak→end→left", 31, lambda r: "→".join(
         f"{r[k]:.0f}" for k in ("rss_idle_mb", "rss_loaded_mb", "rss_peak_mb", "rss_end_mb", "rss_after_close_mb"))),
     ("srv CPU", 7, lambda r: f"{r['server_cpu_share']:.0%}"),
+    ("ms/run", 6, lambda r: f"{r['server_cpu_per_run_ms']:.0f}"),
     ("load", 11, lambda r: f"{r['load_average_before']:.1f}→{r['load_average_after']:.1f}"),
 )  # fmt: skip
 
@@ -166,6 +175,8 @@ def main() -> int:
     parser.add_argument("--sessions", default="10,20,30", help="class sizes to run, comma-separated")
     parser.add_argument("--seconds", type=float, default=30, help="how long each class clicks (default 30)")
     parser.add_argument("--think", type=float, default=1.0, help="seconds a student looks between actions")
+    parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE, choices=range(20), metavar="0-19",
+                        help="CPU niceness of the students' browsers (0: the same priority as the server)")  # fmt: skip
     args = parser.parse_args()
     sizes = [int(n) for n in args.sessions.split(",") if n.strip()]
     if not sizes or min(sizes) < 1 or max(sizes) > 100 or not 1 <= args.seconds <= 600 or args.think < 0:
@@ -178,7 +189,7 @@ def main() -> int:
     for n in sizes:
         load_before = os.getloadavg()[0]
         with AppServer(ROOT, log_path=OUT / f"classroom-N{n}-server.log") as server, MemorySampler(server.pid) as mem:
-            result = asyncio.run(run_class(server, mem, n, args.seconds, args.think))
+            result = asyncio.run(run_class(server, mem, n, args.seconds, args.think, args.browser_nice))
         rows.append(summarise(result, mem, (load_before, os.getloadavg()[0])))
         print(f"N = {n}: done ({rows[-1]['actions']} actions, {rows[-1]['errors']} errors)", flush=True)
     print_table(rows, args.think, args.seconds)

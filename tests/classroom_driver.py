@@ -18,10 +18,12 @@ import asyncio
 import contextlib
 import os
 import random
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -428,16 +430,24 @@ async def student_loop(student: Student, index: int, deadline: float, think_s: f
 
 
 @contextlib.asynccontextmanager
-async def chromium(executable: str | None = None):
-    """One headless Chromium for the whole class."""
+async def chromium(executable: str | None = None, nice: int = 0):
+    """One headless Chromium for the whole class; ``nice`` > 0 runs it (and every page) at a lower CPU priority,
+    so that on a machine shared with the server the students' browsers do not starve the server they measure."""
     from playwright.async_api import async_playwright
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable or chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
+    executable = executable or chromium_path()
+    with tempfile.TemporaryDirectory(prefix="classroom-chromium-") as folder:
+        if nice > 0:
+            wrapper = Path(folder) / "chromium-niced"
+            wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(nice)} {shlex.quote(executable)} "$@"\n')
+            wrapper.chmod(0o755)
+            executable = str(wrapper)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                await browser.close()
 
 
 async def open_class(browser, server_url: str, n: int, stack: contextlib.AsyncExitStack,

@@ -133,3 +133,8 @@ def format_input(row) -> str:
     if row.size <= 3:
         return ", ".join(num(v, 2) for v in row)
     return f"({row.size} values)"
+
+
+def units_phrase(count: int) -> str:
+    """ "1 unit", "5 units"."""
+    return f"{count} unit" if count == 1 else f"{count} units"

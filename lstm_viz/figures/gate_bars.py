@@ -20,7 +20,17 @@ from ._data import (
     single_sequence,
     value_range,
 )
-from ._layout import UNIT_AXIS, axis_key, axis_ref, figure_title, make_figure, num, on_row, stacked_rows
+from ._layout import (
+    UNIT_AXIS,
+    axis_key,
+    axis_ref,
+    figure_title,
+    make_figure,
+    num,
+    on_row,
+    stacked_rows,
+    units_phrase,
+)
 from .palette import GATE_NAMES, INK, mix, quantity_color, text_shade
 
 ROW_GAP = 0.035  # between rows, as a fraction of the plotting height
@@ -97,7 +107,7 @@ def gate_bars(trace, t: int, focus_unit: int | None = None, quantities=None, *, 
     layout[axis_key("x", len(keys))]["title"] = {"text": UNIT_AXIS}
     focus = f", unit {focus_unit} highlighted" if focus_unit is not None else ""
     layout.update(
-        title=figure_title(f"All units at step t = {t}", f"{hidden} units{focus}"),
+        title=figure_title(f"All units at step t = {t}", f"{units_phrase(hidden)}{focus}"),
         annotations=annotations, shapes=shapes, bargap=0.25, margin={"r": 130},
     )  # fmt: skip
     return make_figure(data, layout)

@@ -30,6 +30,7 @@ from ._layout import (
     on_row,
     row_title,
     stacked_rows,
+    units_phrase,
 )
 from .palette import GATE_NAMES, INK, SIGNED_SCALE, gate_scale, quantity_color, text_shade
 
@@ -57,10 +58,6 @@ def _heatmap(key: str, values: np.ndarray, domain: list[float]) -> dict:
         "name": GATE_NAMES.get(key, key),
     }  # fmt: skip
 
-
-def units_phrase(count: int) -> str:
-    """ "1 unit", "5 units"."""
-    return f"{count} unit" if count == 1 else f"{count} units"
 
 
 def _unit_ticks(hidden: int) -> dict:

@@ -27,28 +27,23 @@ RNN_BARS_HEIGHT = 300
 
 
 def render(ctx: Context) -> None:
-    if ctx.models == ("lstm",) and ctx.mode == "presentation":  # projector text needs the diagram at full width
+    # The diagram always gets the full width: its labels are fixed-size text, and in a column of a
+    # 1280-px screen they would overlap the blocks they name.
+    if "lstm" in ctx.models:
         _diagram(ctx)
+    if ctx.models == ("rnn",):
+        st.caption(RNN_NOTE)
+    if len(ctx.models) == 1:
+        _bars(ctx, ctx.models[0])
+        return
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown("**LSTM**")
         _bars(ctx, "lstm")
-    elif ctx.models == ("lstm",):
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            _diagram(ctx)
-        with right:
-            _bars(ctx, "lstm")
-    elif ctx.models == ("rnn",):
+    with right:
+        st.markdown("**Vanilla RNN**")
         st.caption(RNN_NOTE)
         _bars(ctx, "rnn")
-    else:
-        left, right = st.columns(2, gap="medium")
-        with left:
-            st.markdown("**LSTM**")
-            _diagram(ctx)
-            _bars(ctx, "lstm")
-        with right:
-            st.markdown("**Vanilla RNN**")
-            st.caption(RNN_NOTE)
-            _bars(ctx, "rnn")
 
 
 def _diagram(ctx: Context) -> None:
