@@ -92,6 +92,10 @@ class Scenario:
         _choice(self.colour_by, "colour_by", COLOUR_BY)
         if not isinstance(self.text, str):
             raise ValueError("the sequence text must be text.")
+        try:
+            self.text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the sequence text holds bytes that are not valid Unicode text.") from None
         if len(self.text) > MAX_TEXT_CHARS:
             raise ValueError(f"the sequence text has {len(self.text):,} characters; the limit is {MAX_TEXT_CHARS:,}.")
         length = _whole(self.length, "the length T", 1, MAX_STEPS)
@@ -173,8 +177,12 @@ class Scenario:
         """Read :meth:`to_json` output; unknown keys and wrong types are refused with a message."""
         try:
             data = json.loads(text)
-        except (TypeError, json.JSONDecodeError) as exc:
+        except json.JSONDecodeError as exc:
             raise ValueError(f"the scenario is not valid JSON ({exc}).") from None
+        except (TypeError, ValueError, RecursionError):  # too deep, or a number of thousands of digits
+            raise ValueError(
+                'the scenario is not a JSON object of plain settings such as {"task": "adding"}.'
+            ) from None
         if not isinstance(data, dict):
             raise ValueError('a scenario in JSON must be an object such as {"task": "adding"}.')
         known = {f.name for f in fields(cls)}
@@ -212,7 +220,7 @@ def _whole(value, what: str, low: int, high: int) -> int:
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
         else:
-            raise ValueError(f"{what} must be a whole number, got {value!r}.")
+            raise ValueError(f"{what} must be a whole number, got {_shown(value)}.")
     if not low <= value <= high:
         raise ValueError(f"{what} must be between {low} and {high}, got {value}.")
     return value
@@ -220,9 +228,9 @@ def _whole(value, what: str, low: int, high: int) -> int:
 
 def _real(value, what: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what} must be a number, got {value!r}.")
+        raise ValueError(f"{what} must be a number, got {_shown(value)}.")
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, got {value!r}.")
+        raise ValueError(f"{what} must be a finite number, got {_shown(value)}.")
     if not low <= value <= high:
         raise ValueError(f"{what} must be between {low:g} and {high:g}, got {value:g}.")
     return float(value)
@@ -245,6 +253,12 @@ _FIELD_TYPES = {
 _MAX_NUMBER_CHARS = 32  # no legal number needs more; refusing longer text keeps int() parsing cheap
 
 
+def _shown(value, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a refusal names the bad value without echoing a megabyte."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _from_text(name: str, raw) -> Any:
     """Query text → the field's type; refuses with the field's name in the message."""
     if not isinstance(raw, str):
@@ -259,14 +273,14 @@ def _from_text(name: str, raw) -> Any:
     if kind is bool:
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
-        raise ValueError(f"{key}={raw[:20]!r} must be 1 or 0.")
+        raise ValueError(f"{key}={_shown(raw.strip())} must be 1 or 0.")
     if len(text) > _MAX_NUMBER_CHARS:
         raise ValueError(f"{key} is too long to be a number.")
     try:
         number = float(text) if kind is float else int(text)
     except ValueError:
         what = "a number" if kind is float else "a whole number"
-        raise ValueError(f"{key}={raw!r} is not {what}.") from None
+        raise ValueError(f"{key}={_shown(raw.strip())} is not {what}.") from None
     if kind is float and not math.isfinite(number):
-        raise ValueError(f"{key}={raw!r} is not a finite number.")
+        raise ValueError(f"{key}={_shown(raw.strip())} is not a finite number.")
     return number

@@ -18,12 +18,10 @@ import asyncio
 import contextlib
 import os
 import random
-import shlex
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -429,25 +427,71 @@ async def student_loop(student: Student, index: int, deadline: float, think_s: f
             await asyncio.sleep(min(think_s * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
 
 
+class BrowserNice:
+    """Keeps every thread of the Chromium processes under this process at niceness ``nice``.
+
+    Chromium run as root resets its own priorities (renderers back to 0, its UI threads to -8), so starting it
+    under `nice` is not enough: this thread re-applies the niceness twice a second.
+    """
+
+    def __init__(self, nice: int, interval_s: float = 0.5):
+        self.nice, self.interval_s = nice, interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="browser-nice")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.apply()
+
+    def apply(self) -> None:
+        for pid in _descendants(os.getpid()):
+            if _command_name(pid) != "chromium":
+                continue
+            with contextlib.suppress(OSError):
+                for tid in os.listdir(f"/proc/{pid}/task"):
+                    with contextlib.suppress(OSError):
+                        if os.getpriority(os.PRIO_PROCESS, int(tid)) != self.nice:
+                            os.setpriority(os.PRIO_PROCESS, int(tid), self.nice)  # one thread (Linux)
+
+    def __enter__(self) -> BrowserNice:
+        if self.nice:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], _children(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += _children(child)
+    return found
+
+
+def _command_name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
 @contextlib.asynccontextmanager
 async def chromium(executable: str | None = None, nice: int = 0):
-    """One headless Chromium for the whole class; ``nice`` > 0 runs it (and every page) at a lower CPU priority,
+    """One headless Chromium for the whole class; ``nice`` > 0 keeps it (every page) at a lower CPU priority,
     so that on a machine shared with the server the students' browsers do not starve the server they measure."""
     from playwright.async_api import async_playwright
 
-    executable = executable or chromium_path()
-    with tempfile.TemporaryDirectory(prefix="classroom-chromium-") as folder:
-        if nice > 0:
-            wrapper = Path(folder) / "chromium-niced"
-            wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(nice)} {shlex.quote(executable)} "$@"\n')
-            wrapper.chmod(0o755)
-            executable = str(wrapper)
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable or chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            with BrowserNice(nice):
                 yield browser
-            finally:
-                await browser.close()
+        finally:
+            await browser.close()
 
 
 async def open_class(browser, server_url: str, n: int, stack: contextlib.AsyncExitStack,
