@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -96,10 +97,10 @@ def bench_shapes(repeats: int):
         params = LSTMParams.init(inputs, hidden, seed=0)
         x = rng.normal(size=(steps, inputs))
         dh = rng.normal(size=(steps, hidden))
-        contenders = {"ours": lambda: ours(params, x, dh)}
+        contenders = {"ours": partial(ours, params, x, dh)}
         # The numpy reference is slow at the big shapes: fewer repeats keep the run short.
         ref_repeats = max(1, repeats // (5 if steps * hidden >= 32_000 else 1))
-        contenders["numpy"] = lambda: numpy_reference(params, x, dh)
+        contenders["numpy"] = partial(numpy_reference, params, x, dh)
         if has_torch:
             contenders["torch32"] = torch_contender(params, x, dh, "float32")
             contenders["torch64"] = torch_contender(params, x, dh, "float64")
@@ -112,7 +113,8 @@ def bench_shapes(repeats: int):
                     continue
                 samples[name] += time_ms(fn, 1)
         med = {name: statistics.median(v) for name, v in samples.items()}
-        row = f"{steps:>5} {hidden:>4} {inputs:>3} | {med['ours']:>9.3f} | {med['numpy']:>9.2f} {med['numpy'] / med['ours']:>5.1f}x |"
+        row = f"{steps:>5} {hidden:>4} {inputs:>3} | {med['ours']:>9.3f} |"
+        row += f" {med['numpy']:>9.2f} {med['numpy'] / med['ours']:>5.1f}x |"
         if has_torch:
             row += f" {med['torch32']:>10.3f} {med['torch32'] / med['ours']:>5.1f}x |"
             row += f" {med['torch64']:>10.3f} {med['torch64'] / med['ours']:>5.1f}x"
@@ -122,7 +124,8 @@ def bench_shapes(repeats: int):
 
 def first_call_seconds(cache_dir: str) -> float:
     env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
-    out = subprocess.run([sys.executable, "-c", FIRST_CALL], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", FIRST_CALL]
+    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 

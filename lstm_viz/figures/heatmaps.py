@@ -59,7 +59,6 @@ def _heatmap(key: str, values: np.ndarray, domain: list[float]) -> dict:
     }  # fmt: skip
 
 
-
 def _unit_ticks(hidden: int) -> dict:
     """Whole unit numbers only (never −1 or 0.5), at a round stride giving about ``UNIT_TICKS`` ticks."""
     stride = 1 if hidden <= UNIT_TICKS else int(np.ceil(nice_ceil(hidden / UNIT_TICKS)))
