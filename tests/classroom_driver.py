@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -29,10 +30,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a run cut short by a newer request: not the end of it
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
@@ -87,21 +84,90 @@ def free_port() -> int:
 
 
 # --- the server --------------------------------------------------------------------------------------------
-class AppServer:
-    """``streamlit run app.py`` on a free localhost port, up once /_stcore/health answers; stopped on exit."""
+# app.py with clocks: the whole script run, and the step fragment's part (step controls + view) when the
+# fragment reruns alone. One line per run, "<full|fragment> <wall s> <thread CPU s>", in $CLASSROOM_RUN_LOG.
+TIMED_APP = """
+import os, sys, threading, time
+sys.path.insert(0, os.getcwd())
+from lstm_viz.ui import main, stepper
+from lstm_viz.ui.views import VIEW_MODULES
 
-    def __init__(self, root: Path, log_path: Path | None = None, env: dict | None = None):
-        self.root, self.log_path, self.env = Path(root), log_path, env
+_LOG, _LOCK, _RUN = os.environ["CLASSROOM_RUN_LOG"], threading.Lock(), threading.local()
+
+def _write(kind, started):
+    wall, cpu = time.perf_counter() - started[0], time.thread_time() - started[1]
+    with _LOCK, open(_LOG, "a") as fh:
+        fh.write(f"{kind} {wall:.6f} {cpu:.6f}\\n")
+
+def _fragment_starts(fn):  # the step controls: the first part of a step fragment's rerun
+    def run(*args, **kwargs):
+        if not getattr(_RUN, "full", None):
+            _RUN.fragment = (time.perf_counter(), time.thread_time())
+        return fn(*args, **kwargs)
+    run.clocked = True
+    return run
+
+def _fragment_ends(fn):  # the view: the rest of it
+    def run(*args, **kwargs):
+        started = getattr(_RUN, "fragment", None) or (time.perf_counter(), time.thread_time())
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _RUN.fragment = None
+            if not getattr(_RUN, "full", None):
+                _write("fragment", started)
+    return run
+
+if not getattr(stepper.render, "clocked", False):
+    stepper.render = _fragment_starts(stepper.render)
+    for module in VIEW_MODULES.values():
+        module.render = _fragment_ends(module.render)
+
+_RUN.full = (time.perf_counter(), time.thread_time())
+try:
+    main.run()
+finally:
+    _write("full", _RUN.full)
+    _RUN.full = None
+"""
+
+
+def read_run_log(path: Path) -> dict[str, list[tuple[float, float]]]:
+    """{"full": [(wall s, CPU s), ...], "fragment": [...]} from a TIMED_APP log (missing file: no runs)."""
+    runs: dict[str, list[tuple[float, float]]] = {"full": [], "fragment": []}
+    with contextlib.suppress(FileNotFoundError), open(path) as fh:
+        for line in fh:
+            kind, wall, cpu = line.split()
+            runs[kind].append((float(wall), float(cpu)))
+    return runs
+
+
+class AppServer:
+    """``streamlit run app.py`` on a free localhost port, up once /_stcore/health answers; stopped on exit.
+
+    With ``run_log`` the server runs app.py's code through TIMED_APP, which logs every script run's time there.
+    """
+
+    def __init__(self, root: Path, log_path: Path | None = None, env: dict | None = None, run_log: Path | None = None):
+        self.root, self.log_path, self.env, self.run_log = Path(root), log_path, dict(env or {}), run_log
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.process: subprocess.Popen | None = None
+        self._folder = None
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
     def __enter__(self) -> AppServer:
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        script = "app.py"
+        if self.run_log is not None:
+            self.run_log.unlink(missing_ok=True)
+            self._folder = tempfile.TemporaryDirectory(prefix="classroom-app-")
+            script = str(Path(self._folder.name) / "timed_app.py")
+            Path(script).write_text(TIMED_APP)
+            self.env["CLASSROOM_RUN_LOG"] = str(self.run_log)
+        command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
                    "--server.address", "localhost", "--server.port", str(self.port),
                    "--browser.gatherUsageStats", "false"]  # fmt: skip
         log = self.log_path.open("w") if self.log_path else subprocess.DEVNULL
@@ -129,14 +195,15 @@ class AppServer:
         raise RuntimeError(f"streamlit did not answer /_stcore/health within {START_TIMEOUT_S} s")
 
     def __exit__(self, *exc) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=15)
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+        if self._folder is not None:
+            self._folder.cleanup()
 
 
 # --- server memory -------------------------------------------------------------------------------------------
@@ -240,15 +307,12 @@ class Student:
         self.browser, self.server_url, self.name = browser, server_url, name
         self.stats = Stats()
         self.context = self.page = None
-        self.doing = "load"  # the action under way: names the server-side latencies it causes
-        self._rerun_sent: float | None = None
 
     async def __aenter__(self) -> Student:
         self.context = await self.browser.new_context(viewport=VIEWPORT)
         self.page = await self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.stats.errors.append(f"pageerror {self.name}: {exc}"))
-        self.page.on("websocket", self._on_websocket)
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -257,25 +321,6 @@ class Student:
     def _on_console(self, message) -> None:
         if message.type == "error":
             self.stats.errors.append(f"console {self.name}: {message.text[:300]}")
-
-    def _on_websocket(self, socket_) -> None:
-        """Time the server's part of each run: the browser's rerun request → the run's script_finished message."""
-        if socket_.url.endswith("/_stcore/stream"):
-            socket_.on("framesent", self._on_frame_sent)
-            socket_.on("framereceived", self._on_frame_received)
-
-    def _on_frame_sent(self, payload) -> None:
-        if isinstance(payload, bytes) and self._rerun_sent is None:
-            if BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
-                self._rerun_sent = time.perf_counter()
-
-    def _on_frame_received(self, payload) -> None:
-        if self._rerun_sent is None or not isinstance(payload, bytes):
-            return
-        message = ForwardMsg.FromString(payload)
-        if message.WhichOneof("type") == "script_finished" and message.script_finished != EARLY_FOR_RERUN:
-            self.stats.latencies[f"server {self.doing}"].append(time.perf_counter() - self._rerun_sent)
-            self._rerun_sent = None
 
     # --- loading and waiting ---
     async def open(self, query: str = "") -> float:
@@ -319,7 +364,6 @@ class Student:
         if target == await self.step():
             return 0.0
         key = "ArrowRight" if delta > 0 else "ArrowLeft"
-        self.doing = "step"
         await slider.focus()
         started = time.perf_counter()
         for _ in range(abs(target - await self.step())):
@@ -333,7 +377,6 @@ class Student:
         value = float(await slider.input_value())
         key = "ArrowLeft" if value > 5 or (value > -5 and rng.random() < 0.5) else "ArrowRight"
         before = await self.page.evaluate("() => new URLSearchParams(window.location.search).get('fbias')")
-        self.doing = "knob"
         await slider.focus()
         started = time.perf_counter()
         await self.page.keyboard.press(key)
@@ -342,7 +385,6 @@ class Student:
 
     async def navigate(self, query: str) -> float:
         """Open another lesson by its URL (a new Streamlit session); seconds until its first chart is drawn."""
-        self.doing = "navigate"
         try:
             return await self.open(query)
         except Exception as exc:
@@ -444,8 +486,8 @@ class BrowserNice:
             self.apply()
 
     def apply(self) -> None:
-        for pid in _descendants(os.getpid()):
-            if _command_name(pid) != "chromium":
+        for pid in descendants(os.getpid()):
+            if command_name(pid) != "chromium":
                 continue
             with contextlib.suppress(OSError):
                 for tid in os.listdir(f"/proc/{pid}/task"):
@@ -462,7 +504,7 @@ class BrowserNice:
         self._stop.set()
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     found, todo = [], _children(pid)
     while todo:
         child = todo.pop()
@@ -471,7 +513,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _command_name(pid: int) -> str:
+def command_name(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/comm") as fh:
             return fh.read().strip()
