@@ -5,11 +5,14 @@ Shared by benchmarks/bench_classroom.py (N = 10, 20, 30 students for 30 s) and t
 storage, websocket), so the server sees N independent Streamlit sessions.
 
     with AppServer(ROOT) as server, MemorySampler(server.pid) as memory:
-        stats = asyncio.run(run_class(server.url, n=10, seconds=30))
+        async with chromium() as browser, contextlib.AsyncExitStack() as stack:
+            students, load_times = await open_class(browser, server.url, 10, stack)
+            await asyncio.gather(*(student_loop(s, i, deadline, think_s=1.0, seed=i) for i, s in enumerate(students)))
 
 A re-render is timed from the key press to the moment the page shows its result with the script run over:
 the step slider → every step-titled chart says "t = <new step>"; the forget-gate bias slider → the URL
-carries the new ``fbias`` (written by the run's last line) — each with ``stApp`` back to ``notRunning``.
+carries the new ``fbias`` (written by the run's last line) — each with ``stApp`` back to ``notRunning``
+and connected. The server's own share is clocked inside it (``AppServer(run_log=...)``, see TIMED_APP).
 """
 
 from __future__ import annotations
@@ -334,6 +337,10 @@ class Student:
     async def settle(self, timeout_ms: int = ACTION_TIMEOUT_MS) -> None:
         await self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms, polling=POLL_MS)
 
+    async def reload(self) -> None:
+        await self.page.reload(timeout=LOAD_TIMEOUT_MS)
+        await self.settle(LOAD_TIMEOUT_MS)
+
     async def check_page(self) -> None:
         """Record any exception Streamlit shows on the page."""
         for text in await self.page.locator(EXCEPTION).all_inner_texts():
@@ -418,6 +425,122 @@ class Student:
         await self.page.screenshot(path=str(path), full_page=False)
 
 
+# --- a student without a browser --------------------------------------------------------------------------------
+class LightStudent:
+    """A student who speaks Streamlit's websocket protocol directly, as the page's JavaScript does, and draws
+    nothing: N of them put N sessions' worth of script runs on the server without N browsers' CPU.
+
+    Each action sends the rerun request the page would send (the step slider's new value with the step
+    fragment's id; a new forget-gate bias as a whole rerun) and is timed until the server's script_finished
+    for it arrives; widgets not sent keep their values on the server. Same actions, same Stats as Student.
+    """
+
+    def __init__(self, server_url: str, name: str):
+        self.server_url, self.name = server_url, name
+        self.stats = Stats()
+        self.socket = None
+        self.query = ""
+        self.page_hash = ""
+        self.widgets: dict[str, tuple[str, object, str]] = {}  # user key -> (widget id, Slider proto, fragment id)
+        self.values: dict[str, float] = {}  # user key -> the slider's value as this student last set or saw it
+
+    async def __aenter__(self) -> LightStudent:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+
+    async def open(self, query: str = "") -> float:
+        """A new session on the lesson ``?query``; seconds until its first run is over."""
+        from websockets.asyncio.client import connect
+
+        if self.socket is not None:
+            await self.socket.close()
+        started = time.perf_counter()
+        ws_url = self.server_url.replace("http://", "ws://") + "/_stcore/stream"
+        self.socket = await connect(ws_url, max_size=None, open_timeout=LOAD_TIMEOUT_MS / 1000)
+        self.query, self.widgets, self.values = query, {}, {}
+        await self._run({}, fragment="", timeout_s=LOAD_TIMEOUT_MS / 1000)
+        return time.perf_counter() - started
+
+    async def move_step(self, delta: int = 1) -> float:
+        widget_id, slider, fragment = self.widgets["w.step"]
+        value = int(self.values["w.step"])
+        target = min(max(value + delta, int(slider.min)), int(slider.max))
+        if target == value:
+            return 0.0
+        self.values["w.step"] = target
+        return await self._timed({widget_id: [float(target)]}, fragment)
+
+    async def nudge_forget_bias(self, rng: random.Random) -> float:
+        widget_id, _, _ = self.widgets["w.forget_bias"]
+        value = self.values["w.forget_bias"]
+        value = round(value + (-0.1 if value > 5 or (value > -5 and rng.random() < 0.5) else 0.1), 1)
+        self.values["w.forget_bias"] = value
+        return await self._timed({widget_id: [value]}, "")
+
+    async def navigate(self, query: str) -> float:
+        try:
+            return await self.open(query)
+        except Exception as exc:
+            raise ActionTimeout(f"navigate: {type(exc).__name__}") from exc
+
+    async def check_page(self) -> None:
+        pass  # exceptions are recorded as they arrive
+
+    async def reload(self) -> None:
+        await self.open(self.query)
+
+    async def _timed(self, changes: dict, fragment: str) -> float:
+        started = time.perf_counter()
+        try:
+            await self._run(changes, fragment, ACTION_TIMEOUT_MS / 1000)
+        except (TimeoutError, OSError) as exc:  # OSError: the connection dropped (websockets' errors included)
+            raise ActionTimeout(f"{type(exc).__name__}") from exc
+        return time.perf_counter() - started
+
+    async def _run(self, changes: dict, fragment: str, timeout_s: float) -> None:
+        """Send one rerun request (``changes``: widget id -> slider values) and read until its run is over."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        rerun = message.rerun_script
+        rerun.query_string, rerun.page_script_hash, rerun.fragment_id = self.query, self.page_hash, fragment
+        context = rerun.context_info
+        context.timezone, context.locale, context.color_scheme, context.url = "UTC", "en-US", "light", self.server_url
+        for widget_id, values in changes.items():
+            rerun.widget_states.widgets.add(id=widget_id).double_array_value.data.extend(values)
+        await self.socket.send(message.SerializeToString())
+        async with asyncio.timeout(timeout_s):
+            async for frame in self.socket:
+                reply = ForwardMsg.FromString(frame)
+                kind = reply.WhichOneof("type")
+                if kind == "delta":
+                    self._read_delta(reply.delta)
+                elif kind == "new_session":
+                    self.page_hash = reply.new_session.page_script_hash
+                elif kind == "page_info_changed":
+                    self.query = reply.page_info_changed.query_string
+                elif kind == "script_finished" and reply.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    return
+
+    def _read_delta(self, delta) -> None:
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "slider":
+            slider = element.slider
+            key = slider.id.rsplit("-", 1)[-1]  # "$$ID-<hash>-w.step" -> "w.step"
+            self.widgets[key] = (slider.id, slider, delta.fragment_id)
+            if slider.set_value or key not in self.values:
+                self.values[key] = (slider.value or slider.default)[0]
+        elif kind == "exception":
+            self.stats.errors.append(f"exception {self.name}: {element.exception.message[:300]}")
+
+
 # --- a lesson ---------------------------------------------------------------------------------------------
 # Different students, different lessons: the caches see a class's worth of distinct scenarios.
 LESSONS = (
@@ -461,8 +584,7 @@ async def student_loop(student: Student, index: int, deadline: float, think_s: f
         except ActionTimeout as exc:
             student.stats.errors.append(f"timeout {student.name}: {exc}")
             with contextlib.suppress(Exception):
-                await student.page.reload(timeout=LOAD_TIMEOUT_MS)
-                await student.settle(LOAD_TIMEOUT_MS)
+                await student.reload()
         if on_action is not None:
             await on_action(student, index, actions)
         if think_s > 0:
@@ -536,12 +658,19 @@ async def chromium(executable: str | None = None, nice: int = 0):
             await browser.close()
 
 
-async def open_class(browser, server_url: str, n: int, stack: contextlib.AsyncExitStack,
-                     queries=None, concurrent_loads: int = 6) -> tuple[list[Student], list[float]]:  # fmt: skip
-    """N students, each on their first lesson; at most ``concurrent_loads`` pages load at once (a class
-    does not open the link in the same second). Returns the students and their load times."""
+async def open_class(browser, server_url: str, n: int, stack: contextlib.AsyncExitStack, queries=None,
+                     browsers: int | None = None, concurrent_loads: int = 6) -> tuple[list, list[float]]:  # fmt: skip
+    """N students, each on their first lesson: the first ``browsers`` (default all) in Chromium pages, the rest
+    LightStudents. At most ``concurrent_loads`` load at once (a class does not open the link in the same
+    second). Returns the students and their load times (s)."""
+    browsers = n if browsers is None else min(browsers, n)
     gate = asyncio.Semaphore(concurrent_loads)
-    students = [await stack.enter_async_context(Student(browser, server_url, f"s{i:02d}")) for i in range(n)]
+    students = [
+        await stack.enter_async_context(
+            Student(browser, server_url, f"s{i:02d}") if i < browsers else LightStudent(server_url, f"w{i:02d}")
+        )
+        for i in range(n)
+    ]
 
     async def load(i: int) -> float:
         async with gate:
