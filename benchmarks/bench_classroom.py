@@ -176,7 +176,18 @@ def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) ->
         "load_average_before": load[0],
         "load_average_after": load[1],
         "error_samples": everyone.errors[:10],
+        "rss_series_mb": rss_series(memory),
     }
+
+
+def rss_series(memory: MemorySampler, every_s: float = 2.0) -> list[tuple[float, float]]:
+    """(seconds since the server started, RSS MB) about every ``every_s``: the shape of the memory curve."""
+    start, series, last = memory.samples[0][0], [], -every_s
+    for when, rss in memory.samples:
+        if when - start - last >= every_s:
+            last = when - start
+            series.append((round(last, 1), round(rss / 2**20, 1)))
+    return series
 
 
 def _pair(row: dict, name: str) -> str:
@@ -205,8 +216,9 @@ COLUMNS = (  # (heading, width, row → text)
 )  # fmt: skip
 
 
-def print_table(rows: list[dict], think: float, seconds: float) -> None:
-    print(f"\nClassroom load: {seconds:g} s per class, think time {think:g} s (±50 %), one machine for all")
+def print_table(rows: list[dict], think: float, seconds: float, options: dict) -> None:
+    print(f"\nClassroom load: {seconds:g} s per class, think time {think:g} s (±50 %), one machine for all"
+          + (f"; server options {options}" if options else ""))  # fmt: skip
     print("latency in s (p50/p95): re-render as a student's page shows it; round trip: request → run over, for the")
     print("students without a page; srv step / srv full: the server's own run time of a step / a whole script run")
     print("memory = server RSS in MB; CPU: 100 % = one core busy (server; ms/run: per run; all browsers);")
@@ -242,10 +254,15 @@ def main() -> int:
     parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE, choices=range(20), metavar="0-19",
                         help="CPU niceness of the students' browsers (0: the same priority as the server)")  # fmt: skip
     parser.add_argument("--browsers", type=int, default=None, help=BROWSERS_HELP)
+    parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit config option, e.g. runner.postScriptGC=false (repeatable)")  # fmt: skip
     args = parser.parse_args()
     sizes = [int(n) for n in args.sessions.split(",") if n.strip()]
     if not sizes or min(sizes) < 1 or max(sizes) > 100 or not 1 <= args.seconds <= 600 or args.think < 0:
         parser.error("--sessions takes 1–100 students, --seconds 1–600, --think ≥ 0")
+    if any("=" not in item for item in args.server_option):
+        parser.error("--server-option takes NAME=VALUE")
+    options = dict(item.split("=", 1) for item in args.server_option)
     if chromium_path() is None:
         print("no Chromium found (apt-get install chromium, or set BROWSER_PATH)", file=sys.stderr)
         return 3
@@ -253,12 +270,13 @@ def main() -> int:
     rows = []
     for n in sizes:
         load_before = os.getloadavg()[0]
-        server = AppServer(ROOT, log_path=OUT / f"classroom-N{n}-server.log", run_log=OUT / f"classroom-N{n}-runs.log")
+        server = AppServer(ROOT, log_path=OUT / f"classroom-N{n}-server.log", run_log=OUT / f"classroom-N{n}-runs.log",
+                           options=options)  # fmt: skip
         with server, MemorySampler(server.pid) as mem:
             result = asyncio.run(run_class(server, mem, n, args))
         rows.append(summarise(result, mem, (load_before, os.getloadavg()[0])))
         print(f"N = {n}: done ({rows[-1]['actions']} actions, {rows[-1]['errors']} errors)", flush=True)
-    print_table(rows, args.think, args.seconds)
+    print_table(rows, args.think, args.seconds, options)
     (OUT / "classroom.json").write_text(json.dumps({"think_s": args.think, "seconds": args.seconds, "rows": rows},
                                                    indent=2))  # fmt: skip
     return 0

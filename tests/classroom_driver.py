@@ -148,11 +148,14 @@ def read_run_log(path: Path) -> dict[str, list[tuple[float, float]]]:
 class AppServer:
     """``streamlit run app.py`` on a free localhost port, up once /_stcore/health answers; stopped on exit.
 
-    With ``run_log`` the server runs app.py's code through TIMED_APP, which logs every script run's time there.
+    With ``run_log`` the server runs app.py's code through TIMED_APP, which logs every script run's time there;
+    ``options`` are extra Streamlit config options for this run ({"runner.postScriptGC": "false"}).
     """
 
-    def __init__(self, root: Path, log_path: Path | None = None, env: dict | None = None, run_log: Path | None = None):
+    def __init__(self, root: Path, log_path: Path | None = None, env: dict | None = None, run_log: Path | None = None,
+                 options: dict[str, str] | None = None):  # fmt: skip
         self.root, self.log_path, self.env, self.run_log = Path(root), log_path, dict(env or {}), run_log
+        self.options = dict(options or {})
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -173,6 +176,7 @@ class AppServer:
         command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
                    "--server.address", "localhost", "--server.port", str(self.port),
                    "--browser.gatherUsageStats", "false"]  # fmt: skip
+        command += [part for name, value in self.options.items() for part in (f"--{name}", value)]
         log = self.log_path.open("w") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
                                         env={**os.environ, **(self.env or {})})  # fmt: skip
@@ -270,16 +274,8 @@ class MemorySampler:
         self.sample()
 
     @property
-    def start_mb(self) -> float:
-        return self.samples[0][1] / 2**20
-
-    @property
     def peak_mb(self) -> float:
         return max(rss for _, rss in self.samples) / 2**20
-
-    @property
-    def end_mb(self) -> float:
-        return self.samples[-1][1] / 2**20
 
 
 # --- one student ---------------------------------------------------------------------------------------------
@@ -349,9 +345,6 @@ class Student:
     # --- what the page shows ---
     async def text(self) -> str:
         return await self.page.inner_text(MAIN)
-
-    async def sidebar_text(self) -> str:
-        return await self.page.inner_text("[data-testid=stSidebar]")
 
     async def chart_titles(self) -> list[str]:
         return await self.page.evaluate(_TITLES_JS)
@@ -561,8 +554,8 @@ def lesson_query(student: int, visit: int) -> str:
     return template.format(i=student, h=4 + (student + visit) % 13)
 
 
-async def student_loop(student: Student, index: int, deadline: float, think_s: float, seed: int,
-                       navigate: bool = True, on_action=None) -> None:  # fmt: skip
+async def student_loop(student: Student | LightStudent, index: int, deadline: float, think_s: float, seed: int,
+                       navigate: bool = True) -> None:  # fmt: skip
     """Act until ``deadline`` (monotonic): step moves, knob nudges and (with ``navigate``) new lessons by URL.
 
     Between actions the student looks at the chart for ``think_s`` (±50 %). Every action's latency lands in
@@ -585,8 +578,6 @@ async def student_loop(student: Student, index: int, deadline: float, think_s: f
             student.stats.errors.append(f"timeout {student.name}: {exc}")
             with contextlib.suppress(Exception):
                 await student.reload()
-        if on_action is not None:
-            await on_action(student, index, actions)
         if think_s > 0:
             await asyncio.sleep(min(think_s * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
 

@@ -375,7 +375,7 @@ def test_the_real_command_line_refuses_cleanly(tmp_path, args, code, words):
     assert words in output and "Traceback" not in output
 
 
-# --- pinned failures found by this fuzzing (see the classroom report) ----------------------------------------
+# --- regressions: what this fuzzing found (refused plainly since scenario.py was fixed) ---------------------
 DEEP_JSON = '{"hide": ' + "[" * 5000 + "]" * 5000 + "}"  # 5000 levels: past the interpreter's recursion limit
 
 
