@@ -1,13 +1,28 @@
 """A whole class on one machine: N students' browsers at one `streamlit run app.py`, all clicking at once.
 
-For each N (default 10, 20, 30) a fresh server starts on a free localhost port; one headless Chromium opens N
-sessions (one context each); every student then, for --seconds, moves the step slider (70 %), turns the
-forget-gate bias (30 %, a new lesson) and every 8th action opens another lesson by URL, pausing --think
-seconds (±50 %) between actions to look at the chart (--think 0: as fast as the page allows).
+For each N (default 10, 20, 30) and each think time a fresh server starts on a free localhost port; one headless
+Chromium opens N pages (one browser context each, so N independent Streamlit sessions; Chromium gives each its
+own renderer process); every student then, for --seconds, moves the step slider (70 %), turns the forget-gate
+bias (30 %, a new lesson) and every 8th action opens another lesson by URL, pausing --think seconds (±50 %)
+between actions to look at the chart.
 
-In a real classroom each browser has its own computer. Here all N share the server's cores, and drawing one
-step costs Chromium several times the server's CPU, so the browsers run at niceness --browser-nice (19): the
-server gets the CPU it would have, and the browsers' own slowness shows in the re-render column only.
+The load model, and why:
+  * think time 10 s (5–15 s) by default: after a step a student reads the cell diagram (five gates, c and h,
+    about fifteen numbers) and compares it with the step before; a class that follows a teacher moves a step
+    every 5–15 s. That is 6 actions a minute per student, 3 a second for 30: a busy class, not an idle one.
+    --think takes a list (--think 5,10,20) to sweep it; --think 0 clicks as fast as the page allows.
+  * every student is a real Chromium page (--browsers N lets some speak the websocket protocol instead).
+  * a new lesson by URL every 8th action is every ~80 s per student: more often than a teacher changes
+    lessons, and a page load costs Chromium ~4 s of CPU, so this errs on the heavy side.
+  * in a classroom every browser has its own computer and the server its own; here all N browsers share the
+    server's 2 cores (with whatever else runs on the machine), and drawing one step costs Chromium ~15× the
+    server's CPU (measured: ~0.6–1 s against ~60 ms: Streamlit gives a chart a new element id whenever its
+    figure changes, so every step re-creates both charts with Plotly.newPlot). So the server runs at niceness
+    --server-nice (-10, ahead of everything: the CPU it would have on its own machine) and the browsers at
+    --browser-nice (5, behind the server, a little behind other work); their slowness shows in the re-render
+    column, the server's own share in the srv columns.
+    Not 19: at 19 a browser gets 1/68 of a normal process's share, and other people's jobs on a shared
+    machine starve the class completely.
 
 Prints per N, for the issue's targets (at N = 30: no errors, p95 re-render < 1 s, bounded server memory):
   * re-render latency p50/p95 as a student sees it: key press → every step chart titled with the new t (or
@@ -17,11 +32,12 @@ Prints per N, for the issue's targets (at N = 30: no errors, p95 re-render < 1 s
   * errors: browser console errors / uncaught page errors, exceptions shown by Streamlit, action timeouts;
   * server memory (RSS of the streamlit process and its children, sampled every 0.25 s): idle after start,
     with the class loaded, peak, end of the run, and 5 s after every student left;
-  * CPU: the server's share of one core and its CPU per run, the browsers' share, the time some task waited
-    for a core (PSI), and the machine's load average (other people's jobs included).
+  * CPU: the server's share of one core, its CPU per run (the whole process: script, garbage collection,
+    websocket) and its script thread's part, the browsers' share, everything else on the machine (other
+    people's jobs), the time some task waited for a core (PSI), and the 1-min load average.
 Screenshots of two students mid-run, the server logs and a JSON of the numbers go to benchmarks/out/.
 
-    python benchmarks/bench_classroom.py [--sessions 10,20,30] [--seconds 30] [--think 1.0] [--browser-nice 19]
+    python benchmarks/bench_classroom.py [--sessions 10,20,30] [--seconds 60] [--think 10] [--browser-nice 5]
 """
 
 from __future__ import annotations
@@ -60,7 +76,10 @@ SETTLE_AFTER_CLOSE_S = 5  # for the server to drop the sessions of the students 
 RERENDERS = ("step", "knob")
 # In a classroom every student's browser has its own machine; here all N share the server's cores, and one
 # step costs Chromium several times the server's CPU. Niced browsers leave the server the CPU it would have.
-BROWSER_NICE = 19
+BROWSER_NICE = 5
+SERVER_NICE = -10
+THINK_S = 10.0  # see the load model above
+SECONDS = 60  # per class: at 10 s think time ~6 actions per student, ~180 for a class of 30
 BROWSERS_HELP = (
     "how many students use a Chromium page (default: all); the others speak Streamlit's websocket protocol "
     "directly (LightStudent), which puts a class's load on the server without a class's browsers on its cores"
@@ -82,6 +101,20 @@ def browser_cpu_seconds() -> float:
     return sum(cpu_seconds(pid) for pid in descendants(os.getpid()) if command_name(pid) == "chromium")
 
 
+def machine_cpu_seconds() -> float:
+    """Busy CPU time of the whole machine so far (every process, every core), from /proc/stat."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait; guest time is already counted in user
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this benchmark's own processes other than the browsers (the driver, playwright's node)."""
+    pids = [os.getpid()] + [pid for pid in descendants(os.getpid()) if command_name(pid) != "chromium"]
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
 def cpu_pressure_s() -> float:
     """Seconds so far in which some runnable task waited for a CPU (Linux PSI); NaN where PSI is absent."""
     try:
@@ -91,25 +124,28 @@ def cpu_pressure_s() -> float:
         return float("nan")
 
 
-async def run_class(server: AppServer, memory: MemorySampler, n: int, args) -> dict:
-    """One class of ``n`` for ``args.seconds``; returns what it measured."""
+async def run_class(server: AppServer, memory: MemorySampler, n: int, think: float, args) -> dict:
+    """One class of ``n`` students thinking ``think`` s between actions for ``args.seconds``; what it measured."""
     marks = {"idle": memory.sample()}
     seconds, browsers = args.seconds, n if args.browsers is None else min(args.browsers, n)
     async with chromium(nice=args.browser_nice) as browser, contextlib.AsyncExitStack() as stack:
         students, loads = await open_class(browser, server.url, n, stack, browsers=browsers)
         marks["loaded"] = memory.sample()
+        processes = sum(command_name(pid) == "chromium" for pid in descendants(os.getpid()))
         cpu_before, browser_before, pressure_before = cpu_seconds(server.pid), browser_cpu_seconds(), cpu_pressure_s()
+        machine_before, own_before = machine_cpu_seconds(), own_cpu_seconds()
         runs_before = {kind: len(runs) for kind, runs in read_run_log(server.run_log).items()}
         started = time.monotonic()
         deadline = started + seconds
         shots = asyncio.create_task(screenshots(students[:browsers], n, seconds / 2))
-        clicking = (student_loop(s, i, deadline, args.think, seed=1000 * n + i) for i, s in enumerate(students))
+        clicking = (student_loop(s, i, deadline, think, seed=1000 * n + i) for i, s in enumerate(students))
         await asyncio.gather(*clicking)
         await shots
         elapsed = time.monotonic() - started
         marks["end"] = memory.sample()
         cpu = cpu_seconds(server.pid) - cpu_before
         browser_cpu, pressure = browser_cpu_seconds() - browser_before, cpu_pressure_s() - pressure_before
+        others = machine_cpu_seconds() - machine_before - (own_cpu_seconds() - own_before) - cpu - browser_cpu
         runs = {kind: runs[runs_before[kind] :] for kind, runs in read_run_log(server.run_log).items()}
         stats, light = Stats(), Stats()
         for student in students:
@@ -117,8 +153,9 @@ async def run_class(server: AppServer, memory: MemorySampler, n: int, args) -> d
             (light if isinstance(student, LightStudent) else stats).merge(student.stats)
     await asyncio.sleep(SETTLE_AFTER_CLOSE_S)
     marks["after close"] = memory.sample()
-    return {"n": n, "browsers": browsers, "loads": loads, "stats": stats, "light": light, "marks": marks,
-            "elapsed": elapsed, "cpu": cpu, "browser_cpu": browser_cpu, "pressure": pressure, "runs": runs}  # fmt: skip
+    return {"n": n, "think": think, "browsers": browsers, "processes": processes, "loads": loads, "stats": stats,
+            "light": light, "marks": marks, "elapsed": elapsed, "cpu": cpu, "browser_cpu": browser_cpu,
+            "others": others, "pressure": pressure, "runs": runs}  # fmt: skip
 
 
 async def screenshots(students, n: int, after_s: float) -> None:
@@ -141,9 +178,12 @@ def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) ->
     full_walls = [wall for wall, _ in result["runs"]["full"]]
     run_cpu = [cpu for runs in result["runs"].values() for _, cpu in runs]
     actions = sum(len(everyone.latencies.get(kind, [])) for kind in (*RERENDERS, "navigate"))
+    runs = len(fragment_walls) + len(full_walls)
     return {
         "sessions": result["n"],
+        "think_s": result["think"],
         "browsers": result["browsers"],
+        "chromium_processes": result["processes"],
         "actions": actions,
         "actions_per_s": actions / elapsed,
         "rerender_p50_s": percentile(rerenders, 50),
@@ -156,7 +196,7 @@ def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) ->
         "server_step_p95_s": percentile(fragment_walls, 95),
         "server_full_p50_s": percentile(full_walls, 50),
         "server_full_p95_s": percentile(full_walls, 95),
-        "server_runs": len(fragment_walls) + len(full_walls),
+        "server_runs": runs,
         "navigate_p50_s": percentile(everyone.latencies.get("navigate", []), 50),
         "navigate_p95_s": percentile(everyone.latencies.get("navigate", []), 95),
         "first_load_max_s": max(result["loads"]),
@@ -172,7 +212,9 @@ def summarise(result: dict, memory: MemorySampler, load: tuple[float, float]) ->
         "server_cpu_share": result["cpu"] / elapsed,  # 1.0 = one core busy for the whole run
         "browser_cpu_share": result["browser_cpu"] / elapsed,
         "cpu_pressure": result["pressure"] / elapsed,  # share of the time some task waited for a CPU
-        "server_cpu_per_run_ms": 1000 * sum(run_cpu) / max(1, len(run_cpu)),  # the script thread's own CPU
+        "server_cpu_per_run_ms": 1000 * result["cpu"] / max(1, runs),  # the whole process, per script run
+        "script_cpu_per_run_ms": 1000 * sum(run_cpu) / max(1, len(run_cpu)),  # the script thread's own CPU
+        "others_cpu_share": result["others"] / elapsed,  # everything else on the machine (other people's jobs)
         "load_average_before": load[0],
         "load_average_after": load[1],
         "error_samples": everyone.errors[:10],
@@ -196,7 +238,8 @@ def _pair(row: dict, name: str) -> str:
 
 COLUMNS = (  # (heading, width, row → text)
     ("N", 3, lambda r: str(r["sessions"])),
-    ("pages", 5, lambda r: str(r["browsers"])),
+    ("think", 5, lambda r: f"{r['think_s']:g}"),
+    ("pages/procs", 11, lambda r: f"{r['browsers']}/{r['chromium_processes']}"),
     ("actions", 7, lambda r: str(r["actions"])),
     ("/s", 4, lambda r: f"{r['actions_per_s']:.1f}"),
     ("re-render", 11, lambda r: _pair(r, "rerender")),
@@ -210,18 +253,24 @@ COLUMNS = (  # (heading, width, row → text)
         f"{r[k]:.0f}" for k in ("rss_idle_mb", "rss_loaded_mb", "rss_peak_mb", "rss_end_mb", "rss_after_close_mb"))),
     ("srv CPU", 7, lambda r: f"{r['server_cpu_share']:.0%}"),
     ("ms/run", 6, lambda r: f"{r['server_cpu_per_run_ms']:.0f}"),
+    ("script", 6, lambda r: f"{r['script_cpu_per_run_ms']:.0f}"),
     ("browsers", 8, lambda r: f"{r['browser_cpu_share']:.0%}"),
+    ("others", 6, lambda r: f"{r['others_cpu_share']:.0%}"),
     ("CPU wait", 8, lambda r: f"{r['cpu_pressure']:.0%}"),
     ("load", 11, lambda r: f"{r['load_average_before']:.1f}→{r['load_average_after']:.1f}"),
 )  # fmt: skip
 
 
-def print_table(rows: list[dict], think: float, seconds: float, options: dict) -> None:
-    print(f"\nClassroom load: {seconds:g} s per class, think time {think:g} s (±50 %), one machine for all"
-          + (f"; server options {options}" if options else ""))  # fmt: skip
+def print_table(rows: list[dict], seconds: float, nice: tuple[int, int], options: dict) -> None:
+    thinks = ", ".join(f"{t:g}" for t in dict.fromkeys(r["think_s"] for r in rows))
+    extra = f"; server options {options}" if options else ""
+    print(f"\nClassroom load: {seconds:g} s per class, think time {thinks} s (±50 %) between a student's actions,"
+          f" server at nice {nice[0]}, browsers at nice {nice[1]}, one machine for all{extra}")  # fmt: skip
     print("latency in s (p50/p95): re-render as a student's page shows it; round trip: request → run over, for the")
     print("students without a page; srv step / srv full: the server's own run time of a step / a whole script run")
-    print("memory = server RSS in MB; CPU: 100 % = one core busy (server; ms/run: per run; all browsers);")
+    print("pages/procs: Chromium pages (students) / Chromium processes; memory = server RSS in MB")
+    print("CPU: 100 % = one core busy: the server; its CPU per script run (ms/run: the whole process, script: the")
+    print("script thread only); all browsers; others: everything else on the machine (other people's jobs);")
     print("CPU wait = share of the time some task waited for a core (PSI); load = 1-min load average before → after")
     header = " ".join(f"{title:>{width}}" for title, width, _ in COLUMNS)
     print(header)
@@ -231,8 +280,7 @@ def print_table(rows: list[dict], think: float, seconds: float, options: dict) -
     for row in rows:
         for sample in row["error_samples"]:
             print(f"  N={row['sessions']}: {sample}")
-    target = next((r for r in rows if r["sessions"] == TARGET_SESSIONS), None)
-    if target is not None:
+    for target in (r for r in rows if r["sessions"] == TARGET_SESSIONS):
         p95s = {
             "re-render": target["rerender_p95_s"],
             "round trip": target["round_trip_p95_s"],
@@ -243,22 +291,26 @@ def print_table(rows: list[dict], think: float, seconds: float, options: dict) -
             for name, value in p95s.items()
             if value == value  # NaN: no student of that kind in this run
         ]
-        print(f"\nN = {TARGET_SESSIONS}: " + "; ".join(verdicts))
+        print(f"\nN = {TARGET_SESSIONS}, think {target['think_s']:g} s: " + "; ".join(verdicts))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", default="10,20,30", help="class sizes to run, comma-separated")
-    parser.add_argument("--seconds", type=float, default=30, help="how long each class clicks (default 30)")
-    parser.add_argument("--think", type=float, default=1.0, help="seconds a student looks between actions")
+    parser.add_argument("--seconds", type=float, default=SECONDS, help=f"how long each class clicks ({SECONDS})")
+    think_help = f"seconds a student looks between actions ({THINK_S:g}); a list sweeps them: 5,10,20"
+    parser.add_argument("--think", default=f"{THINK_S:g}", help=think_help)
     parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE, choices=range(20), metavar="0-19",
-                        help="CPU niceness of the students' browsers (0: the same priority as the server)")  # fmt: skip
+                        help=f"CPU niceness of the students' browsers ({BROWSER_NICE})")  # fmt: skip
+    parser.add_argument("--server-nice", type=int, default=SERVER_NICE, choices=range(-20, 20), metavar="-20-19",
+                        help=f"CPU niceness of the server ({SERVER_NICE}; below 0 needs root)")  # fmt: skip
     parser.add_argument("--browsers", type=int, default=None, help=BROWSERS_HELP)
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Streamlit config option, e.g. runner.postScriptGC=false (repeatable)")  # fmt: skip
+                        help="a Streamlit config option, e.g. runner.postScriptGC=true (repeatable)")  # fmt: skip
     args = parser.parse_args()
     sizes = [int(n) for n in args.sessions.split(",") if n.strip()]
-    if not sizes or min(sizes) < 1 or max(sizes) > 100 or not 1 <= args.seconds <= 600 or args.think < 0:
+    thinks = [float(t) for t in args.think.split(",") if t.strip()]
+    if not sizes or min(sizes) < 1 or max(sizes) > 100 or not 1 <= args.seconds <= 600 or not thinks or min(thinks) < 0:
         parser.error("--sessions takes 1–100 students, --seconds 1–600, --think ≥ 0")
     if any("=" not in item for item in args.server_option):
         parser.error("--server-option takes NAME=VALUE")
@@ -268,17 +320,20 @@ def main() -> int:
         return 3
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
-    for n in sizes:
-        load_before = os.getloadavg()[0]
-        server = AppServer(ROOT, log_path=OUT / f"classroom-N{n}-server.log", run_log=OUT / f"classroom-N{n}-runs.log",
-                           options=options)  # fmt: skip
-        with server, MemorySampler(server.pid) as mem:
-            result = asyncio.run(run_class(server, mem, n, args))
-        rows.append(summarise(result, mem, (load_before, os.getloadavg()[0])))
-        print(f"N = {n}: done ({rows[-1]['actions']} actions, {rows[-1]['errors']} errors)", flush=True)
-    print_table(rows, args.think, args.seconds, options)
-    (OUT / "classroom.json").write_text(json.dumps({"think_s": args.think, "seconds": args.seconds, "rows": rows},
-                                                   indent=2))  # fmt: skip
+    for think in thinks:
+        for n in sizes:
+            load_before = os.getloadavg()[0]
+            logs = {"log_path": OUT / f"classroom-N{n}-server.log", "run_log": OUT / f"classroom-N{n}-runs.log"}
+            server = AppServer(ROOT, **logs, options=options, nice=args.server_nice)
+            with server, MemorySampler(server.pid) as mem:
+                result = asyncio.run(run_class(server, mem, n, think, args))
+            rows.append(summarise(result, mem, (load_before, os.getloadavg()[0])))
+            print(f"N = {n}, think {think:g} s: done ({rows[-1]['actions']} actions, {rows[-1]['errors']} errors, "
+                  f"load average {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+    print_table(rows, args.seconds, (args.server_nice, args.browser_nice), options)
+    summary = {"think_s": thinks, "seconds": args.seconds, "nice": {"server": args.server_nice,
+               "browsers": args.browser_nice}, "rows": rows}  # fmt: skip
+    (OUT / "classroom.json").write_text(json.dumps(summary, indent=2))
     return 0
 
 

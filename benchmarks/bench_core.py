@@ -89,7 +89,7 @@ def bench_shapes(repeats: int):
         print("torch is not installed: PyTorch columns skipped")
     header = f"{'T':>5} {'H':>4} {'D':>3} | {'ours ms':>9} | {'numpy ms':>9} {'x':>6} |"
     if has_torch:
-        header += f" {'torch32 ms':>10} {'x':>6} | {'torch64 ms':>10} {'x':>6}"
+        header += f" {'torch32 ms':>10} {'x':>6} | {'torch64 ms':>10} {'x':>6} || {'ours32 ms':>9} {'t32/o32':>7}"
     print(header)
     print("-" * len(header))
     for steps, hidden, inputs in SHAPES:
@@ -98,6 +98,8 @@ def bench_shapes(repeats: int):
         x = rng.normal(size=(steps, inputs))
         dh = rng.normal(size=(steps, hidden))
         contenders = {"ours": partial(ours, params, x, dh)}
+        if has_torch:  # like for like: our float32 path against PyTorch's float32
+            contenders["ours32"] = partial(ours, params.astype(np.float32), x.astype(np.float32), dh.astype(np.float32))
         # The numpy reference is slow at the big shapes: fewer repeats keep the run short.
         ref_repeats = max(1, repeats // (5 if steps * hidden >= 32_000 else 1))
         contenders["numpy"] = partial(numpy_reference, params, x, dh)
@@ -117,9 +119,10 @@ def bench_shapes(repeats: int):
         row += f" {med['numpy']:>9.2f} {med['numpy'] / med['ours']:>5.1f}x |"
         if has_torch:
             row += f" {med['torch32']:>10.3f} {med['torch32'] / med['ours']:>5.1f}x |"
-            row += f" {med['torch64']:>10.3f} {med['torch64'] / med['ours']:>5.1f}x"
+            row += f" {med['torch64']:>10.3f} {med['torch64'] / med['ours']:>5.1f}x ||"
+            row += f" {med['ours32']:>9.3f} {med['torch32'] / med['ours32']:>6.1f}x"
         print(row)
-    print("x = contender time / ours (higher is better for us)")
+    print("x = contender time / ours, float64 (higher is better for us); t32/o32 = torch float32 / ours float32")
 
 
 def first_call_seconds(cache_dir: str) -> float:
@@ -137,12 +140,19 @@ def bench_startup():
     print(f"warm start (import lstm_viz + first calls, cached)   : {warm:6.2f} s  (target < 1.5 s)")
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages: timings on a shared 2-core machine mean little without them."""
+    return " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
+    print(f"load average before: {load_average()}")
     bench_shapes(args.repeats)
     bench_startup()
+    print(f"load average after : {load_average()}")
 
 
 if __name__ == "__main__":

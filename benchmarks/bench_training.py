@@ -40,10 +40,14 @@ def main() -> None:
     else:
         print("\ntorch is not installed: no reference (pip install -r requirements-dev.txt)")
     parts = speed.breakdown()
+    whole = parts.pop(speed.WHOLE_STEP)
     total = sum(parts.values())
-    print("\nwhere one lstm_viz float64 step goes (median):")
+    core = sum(parts[name] for name in speed.CORE_PARTS)
+    print("\nwhere one lstm_viz float64 step goes (median of each part):")
     for name, ms in parts.items():
-        print(f"  {name:<28}{ms:>8.2f} ms  {ms / total:>4.0%}")
+        print(f"  {name:<34}{ms:>8.2f} ms  {ms / total:>6.1%}")
+    print(f"  {'sum':<34}{total:>8.2f} ms   (the whole loop on its own: {whole:.2f} ms per step)")
+    print(f"core kernels {core / total:.1%}, everything around them {(total - core) / total:.1%}")
 
 
 if __name__ == "__main__":

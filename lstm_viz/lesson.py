@@ -24,7 +24,7 @@ MODEL_LABELS = {"lstm": "LSTM", "rnn": "vanilla RNN"}
 class Lesson:
     """One scenario's networks and input, every array read-only (lessons are cached and shared).
 
-    x: (T, D); x_labels: (T,) how each x_t reads ("'h'", "store 0.70", "0.42 ✚marker");
+    x: (T, D); x_labels: (T,) how each x_t reads ("'h'", "store 0.70", "0.42 ★marker");
     chars: the T characters read, for text input (else None); lstm_trace / rnn_trace: (T, H) arrays.
     sources: model -> where its weights came from, in words; heads: model -> its trained readout, if any.
     """

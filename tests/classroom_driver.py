@@ -149,13 +149,14 @@ class AppServer:
     """``streamlit run app.py`` on a free localhost port, up once /_stcore/health answers; stopped on exit.
 
     With ``run_log`` the server runs app.py's code through TIMED_APP, which logs every script run's time there;
-    ``options`` are extra Streamlit config options for this run ({"runner.postScriptGC": "false"}).
+    ``options`` are extra Streamlit config options for this run ({"runner.postScriptGC": "true"}); ``nice``
+    the server's CPU niceness (negative: ahead of everything else on the machine; needs root, else ignored).
     """
 
     def __init__(self, root: Path, log_path: Path | None = None, env: dict | None = None, run_log: Path | None = None,
-                 options: dict[str, str] | None = None):  # fmt: skip
+                 options: dict[str, str] | None = None, nice: int = 0):  # fmt: skip
         self.root, self.log_path, self.env, self.run_log = Path(root), log_path, dict(env or {}), run_log
-        self.options = dict(options or {})
+        self.options, self.nice = dict(options or {}), nice
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -179,7 +180,7 @@ class AppServer:
         command += [part for name, value in self.options.items() for part in (f"--{name}", value)]
         log = self.log_path.open("w") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
-                                        env={**os.environ, **(self.env or {})})  # fmt: skip
+                                        env={**os.environ, **(self.env or {})}, preexec_fn=self._renice)  # fmt: skip
         if log is not subprocess.DEVNULL:
             log.close()  # the child holds its own copy
         try:
@@ -188,6 +189,11 @@ class AppServer:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _renice(self) -> None:  # in the child, before it runs streamlit
+        if self.nice:
+            with contextlib.suppress(OSError):  # not root: the server keeps the usual priority
+                os.nice(self.nice)
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -558,10 +564,12 @@ async def student_loop(student: Student | LightStudent, index: int, deadline: fl
                        navigate: bool = True) -> None:  # fmt: skip
     """Act until ``deadline`` (monotonic): step moves, knob nudges and (with ``navigate``) new lessons by URL.
 
-    Between actions the student looks at the chart for ``think_s`` (±50 %). Every action's latency lands in
+    Between actions the student looks at the chart for ``think_s`` (±50 %); the first action comes after a
+    look of 0–``think_s`` (a class does not press a key in the same instant). Every action's latency lands in
     ``student.stats``; a timeout is recorded as an error and the page reloaded.
     """
     rng = random.Random(seed)
+    await asyncio.sleep(min(think_s * rng.random(), max(0.0, deadline - time.monotonic())))
     actions = 0
     while time.monotonic() < deadline:
         actions += 1

@@ -433,6 +433,44 @@ def test_training_can_be_cancelled():
     assert any("cancelled" in m.value for m in at.markdown)
 
 
+def test_training_shows_progress_curves_and_snapshots_while_it_runs():
+    at = open_app({"weights": "random", "task": "adding", "T": "100", "H": "16", "view": "train"})
+    at.select_slider(key="train.updates").set_value(2000).run()
+    at.button(key="train.start").click().run()
+    job = at.session_state["train.job"]
+    deadline = time.monotonic() + 90
+    while 400 not in job.status()["lstm"].snapshots and time.monotonic() < deadline:
+        time.sleep(0.2)
+    at.run()
+    assert job.running  # still training: what follows is the live view
+    assert_clean(at)
+    assert any(p.proto.text.startswith("LSTM:") for p in at.get("progress"))
+    live = next(c for c in at.segmented_control if c.key.startswith("train.snapshot.live"))
+    assert live.options == ["before (0 updates)", "during (400 updates)"]
+    assert live.value == "during (400 updates)"  # the newest snapshot comes on screen by itself
+    assert {"train.loss", "train.cell", "train.heatmaps.lstm"} <= {c.key for c in at.get("plotly_chart")}
+    at.button(key="train.cancel").click().run()
+    job.join(timeout=60)
+    at.run()
+    final = at.segmented_control(key="train.snapshot")
+    assert final.options[:2] == ["before (0 updates)", "during (400 updates)"]  # kept after the cancel
+    assert any("cancelled: best weights kept" in m.value for m in at.markdown)
+
+
+def test_the_train_view_offers_its_run_as_csv_and_npz():
+    at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
+    at.select_slider(key="train.updates").set_value(50).run()
+    assert "export.data.train.run.csv" not in {b.key for b in at.get("download_button")}  # nothing trained yet
+    at.button(key="train.start").click().run()
+    at.session_state["train.job"].join(timeout=60)
+    at.run()
+    assert_clean(at)
+    buttons = {b.key: b for b in at.get("download_button")}
+    assert buttons["export.data.train.run.csv"].label == "⬇ train data (CSV)"
+    assert buttons["export.data.train.run.npz"].label == "⬇ Training run (.npz)"
+    assert "lstm-viz-adding-random-lstm-T12-training.csv" in buttons["export.data.train.run.csv"].help
+
+
 def test_presets_explain_that_there_is_nothing_to_train():
     at = show_view(open_app(), "train")
     assert any("wired by hand" in i.value for i in at.info)
@@ -478,6 +516,34 @@ def test_layers_point_one_way():
 def test_the_lesson_builder_works_without_streamlit():
     code = "import sys; import lstm_viz.lesson, lstm_viz.scenario; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+def test_starting_the_app_loads_no_numba_export_or_training_before_the_page_config():
+    """``main`` is light: the heavy modules load inside ``run``, after the page config and the chart-library cue."""
+    code = (
+        "import sys; import lstm_viz.ui.main; "
+        "heavy = [m for m in ('numba', 'lstm_viz.core', 'lstm_viz.export', 'lstm_viz.training', 'pandas') "
+        "if m in sys.modules]; sys.exit(str(heavy) if heavy else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_first_page_does_not_load_kaleido_the_trainer_or_pandas():
+    code = (
+        "import sys; from streamlit.testing.v1 import AppTest; "
+        "at = AppTest.from_file('app.py', default_timeout=120).run(); assert not at.exception; "
+        "heavy = [m for m in ('kaleido', 'choreographer', 'lstm_viz.training', 'pandas') if m in sys.modules]; "
+        "sys.exit(str(heavy) if heavy else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_chart_library_cue_is_gone_when_the_first_run_ends():
+    at = open_app()
+    assert [c.key for c in at.get("plotly_chart")] == ["cell.diagram", "cell.bars.lstm"]
+    assert at.session_state["page.chart_library_requested"]
 
 
 def test_app_py_is_thin():
@@ -564,4 +630,4 @@ def test_one_cached_belt_moved_to_a_frame_equals_the_belt_drawn_for_that_step(t)
 def test_steps_that_are_not_text_read_as_one_symbol_each():
     from lstm_viz.ui.views.memory import glyphs
 
-    assert glyphs(["'h'", "' '", "·", "0.42 ✚marker", "store 0.70", "a"]) == ["h", " ", "·", "✚", "•", "a"]
+    assert glyphs(["'h'", "' '", "·", "0.42 ★marker", "store 0.70", "a"]) == ["h", " ", "·", "★", "•", "a"]

@@ -151,19 +151,22 @@ def test_arrow_key_on_the_step_slider_moves_the_cell_to_the_next_step(page, serv
     assert page.console_errors == []
 
 
-def test_play_animates_the_conveyor_belt_in_the_browser(page, server):
+def test_play_animates_the_conveyor_belt_in_the_browser_and_pause_stops_it_cleanly(page, server):
     open_page(page, server, "view=belt&t=5")
     assert belt_slider(page) == 5
-    page.locator(".js-plotly-plot .updatemenu-button").first.click()  # ▶ play
+    play, pause = page.locator(".js-plotly-plot .updatemenu-button").all()
+    play.click()  # ▶ play
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
         "._fullLayout.sliders[0].active > 8",
         timeout=20_000,
     )
     shot(page, "03-belt-playing")
-    assert belt_slider(page) > 5
-    # Not pressed here: plotly.js's own ❚❚ interrupts the running Plotly.animate, whose promise it then leaves
-    # rejected ("API call to Plotly.animate rejected"), a console error from plotly.js itself.
+    pause.click()  # ❚❚ pause: plotly.js rejects the interrupted animation's promise; the page handles that
+    paused = belt_slider(page)
+    page.wait_for_timeout(1000)
+    assert belt_slider(page) == paused > 5
+    shot(page, "03-belt-paused")
     assert page.console_errors == []
 
 
@@ -234,7 +237,31 @@ def test_training_shows_progress_then_curves_and_snapshots(page, server):
     )
     settle(page)
     shot(page, "08-before-training")
+    assert page.get_by_role("button", name="Training run (.npz)").count() == 1
     assert page.console_errors == []
+
+
+def test_the_during_training_snapshot_is_on_screen_while_training_runs(browser, server):
+    context = browser.new_context(viewport={"width": 1600, "height": 2300})  # tall: the gates below the curves
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    open_page(page, server, "view=train&weights=random&task=adding&T=100&H=16", charts=0)
+    page.locator(".st-key-train-updates input[type=range]").focus()
+    page.keyboard.press("End")  # 2000 updates: long enough to look at it while it runs
+    settle(page)
+    page.get_by_role("button", name="Train both").click()
+    page.get_by_text("during (400 updates)").first.wait_for(timeout=120_000)
+    assert page.get_by_text("so far: the run goes on").count() == 1
+    assert page.get_by_role("button", name="Cancel").is_enabled()
+    page.wait_for_timeout(1000)
+    shot(page, "09-training-live")
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("cancelled: best weights kept").first.wait_for(timeout=60_000)
+    settle(page)
+    shot(page, "09-training-cancelled")
+    assert page.console_errors == []
+    context.close()
 
 
 def test_export_popover_saves_a_png_and_an_html_page_made_on_click(page, server):

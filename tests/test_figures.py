@@ -246,6 +246,40 @@ def test_conveyor_last_frame_marks_the_last_step_values(trace):
     assert frame_trace(last, "curtain").x[:2] == (T - 1, T - 1)  # the cursor, the curtain's left edge, at the end
 
 
+def _saturated_trace(steps: int = 12):
+    """Input, forget and output gates held at one (their biases at +20), the candidate at tanh(0.5)."""
+    params = LSTMParams(
+        weight_ih=np.zeros((4, 1)), weight_hh=np.zeros((4, 1)),
+        bias_ih=np.array([20.0, 20.0, 0.5, 20.0]), bias_hh=np.zeros(4),
+    )  # fmt: skip
+    return lstm_forward(params, np.zeros((steps, 1)))
+
+
+def test_conveyor_gates_that_read_the_same_share_one_label():
+    fig = conveyor_belt(_saturated_trace(), 0, t=4)
+    for markers in (fig.data[-1], *(frame_trace(frame, "markers", 2) for frame in fig.frames)):
+        assert [text for text in markers.text if text.strip()] == ["f = i = o = 1.000"]  # not three on one spot
+
+
+def test_conveyor_dots_without_a_label_keep_a_blank_text_that_frames_can_fill():
+    # plotly.js creates a point's text only when it is non-empty, and frames drawn with redraw=False only
+    # update texts: a dot that starts unlabelled must still own a (blank) text, or later frames lose its label.
+    fig = conveyor_belt(_saturated_trace(), 0, t=4)
+    for markers in (fig.data[-1], fig.data[-3], *(frame_trace(frame, "markers", 2) for frame in fig.frames)):
+        assert all(text != "" for text in markers.text)
+
+
+def test_conveyor_labels_name_every_value_and_stay_a_label_height_apart(trace):
+    gate_range = 1.12 - (-0.04)
+    for frame in conveyor_belt(trace, UNIT).frames:
+        markers = frame_trace(frame, "markers", 2)
+        labels = [(y, text) for y, text in zip(markers.y, markers.text, strict=True) if text.strip()]
+        named = re.findall(r"\b([fio]) (?==)", " ".join(text for _, text in labels))
+        assert sorted(named) == ["f", "i", "o"]
+        heights = sorted(y for y, _ in labels)
+        assert all(b - a >= 0.1 * gate_range for a, b in pairwise(heights))
+
+
 def test_conveyor_frames_only_move_the_overlay_so_the_payload_stays_small(trace):
     fig = conveyor_belt(trace, UNIT)
     assert all(list(frame.traces) == OVERLAY for frame in fig.frames)

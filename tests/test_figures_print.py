@@ -166,7 +166,7 @@ def test_belt_characters_are_thinned_to_a_few_dozen_ticks(latch):
 
 
 def test_belt_with_a_long_label_at_every_step_leaves_them_to_the_hover(trace):
-    labels = [f"{v:.2f} ✚marker" for v in np.linspace(0, 1, T)]
+    labels = [f"{v:.2f} ★marker" for v in np.linspace(0, 1, T)]
     fig = conveyor_belt(trace, 2, x_labels=labels, animate=False)
     assert fig.layout.xaxis2.tickvals is None  # plotly's own step numbers
     assert list(fig.data[0].text) == labels
@@ -189,11 +189,11 @@ def test_text_heat_letters_are_white_on_dark_cells_and_ink_on_light_ones():
 
 
 def test_text_heat_fits_step_labels_in_wider_cells_and_cuts_long_ones_with_the_full_label_on_hover():
-    labels = ["0.64", "0.86 ✚marker", "0.12", "0.50"]
+    labels = ["0.64", "0.86 ★marker", "0.12", "0.50"]
     fig = text_heat(labels, [0.1, 0.2, 0.3, 0.4], value_name="c", width=60)
     shown = [re.sub(r"<[^>]+>", "", s) for s in fig.data[0].text[0]]
-    assert shown == ["0.64", "0.86 ✚mar…", "0.12", "0.50"]
-    assert "0.86 ✚marker" in fig.data[0].hovertext[0][1]
+    assert shown == ["0.64", "0.86 ★mar…", "0.12", "0.50"]
+    assert "0.86 ★marker" in fig.data[0].hovertext[0][1]
     assert text_heat(["0.64"] * 30, np.zeros(30), width=60).data[0].z.shape == (2, 15)  # 60 characters a line
 
 

@@ -81,3 +81,8 @@ def test_a_task_with_other_options_is_refused():
 def test_unknown_task_or_model_is_refused(task, model, message):
     with pytest.raises(ValueError, match=message):
         load_pretrained(task, model)
+
+
+def test_the_recall_lstm_names_the_marked_symbol_among_distractors_of_the_same_alphabet():
+    batch = held_out_batch("recall", 1000, None, FRESH_SEED)  # T = 20, chance 1/8
+    assert evaluate(*load_pretrained("recall", "lstm"), batch).accuracy > 0.95

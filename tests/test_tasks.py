@@ -186,29 +186,43 @@ def test_always_answering_one_scores_the_documented_baseline_mse():
 def test_adding_step_labels_show_value_and_marker():
     batch = sample("adding", 1, 4, seed=0)
     labels = [batch.step_label(0, t) for t in range(4)]
-    assert sum("✚marker" in label for label in labels) == 2
+    assert sum("★marker" in label for label in labels) == 2
     assert all(label.startswith(f"{batch.x[0, t, 0]:.2f}") for t, label in enumerate(labels))
 
 
 # --- long-lag recall and temporal order -----------------------------------------------------------
 
 
+def test_recall_distractors_come_from_the_symbols_alphabet_and_only_step_0_is_marked():
+    batch = sample("recall", 400, 15, seed=4)
+    symbols, marker = batch.x[..., :-1].argmax(axis=-1), batch.x[..., -1]
+    np.testing.assert_array_equal(batch.x[..., :-1].sum(axis=-1), 1.0)  # one symbol per step
+    np.testing.assert_array_equal(marker[:, 0], 1.0)
+    np.testing.assert_array_equal(marker[:, 1:], 0.0)
+    np.testing.assert_array_equal(batch.y[:, -1], symbols[:, 0])
+    assert batch.input_labels == ("A", "B", "C", "D", "E", "F", "G", "H", "marker")
+    assert set(np.unique(symbols[:, 0])) == set(np.unique(symbols[:, 1:])) == set(range(8))
+    # the later symbols are independent of the answer: each shows up ≈ 1/8 of the time whatever the answer
+    later = symbols[:, 1:] == batch.y[:, -1:]
+    assert abs(later.mean() - 1 / 8) < 0.02
+
+
 @pytest.mark.parametrize(("num_symbols", "num_distractors"), [(2, 2), (4, 1), (26, 26)])
-def test_recall_target_is_the_first_symbol_and_the_rest_are_distractors(num_symbols, num_distractors):
+def test_recall_with_separate_distractors_never_shows_a_symbol_after_step_0(num_symbols, num_distractors):
     batch = sample("recall", 200, 15, seed=4, num_symbols=num_symbols, num_distractors=num_distractors)
-    symbols = batch.x.argmax(axis=-1)
-    np.testing.assert_array_equal(batch.x.sum(axis=-1), 1.0)  # one-hot
+    symbols = batch.x[..., :-1].argmax(axis=-1)
     np.testing.assert_array_equal(batch.y[:, -1], symbols[:, 0])
     assert symbols[:, 0].max() < num_symbols
     assert symbols[:, 1:].min() >= num_symbols
     assert len(np.unique(symbols[:, 0])) == num_symbols  # every symbol shows up in 200 draws
 
 
-def test_recall_of_bits_reads_as_bits():
-    batch = sample("recall", 1, 3, seed=0)
-    assert batch.step_label(0, 0) in ("bit 0", "bit 1")
-    assert batch.target_label(0, 2) == batch.step_label(0, 0)
-    assert batch.step_label(0, 1) in ("a", "b")
+def test_recall_of_bits_reads_as_bits_and_shows_the_marker():
+    batch = sample("recall", 1, 3, seed=0, num_symbols=2)
+    assert batch.step_label(0, 0) in ("bit 0 ★marker", "bit 1 ★marker")
+    assert batch.target_label(0, 2) + " ★marker" == batch.step_label(0, 0)
+    assert batch.step_label(0, 1) in ("bit 0", "bit 1")
+    assert "chance 50%" in batch.description and "chance 12%" in make_task("recall").description
 
 
 def test_temporal_order_class_names_the_two_relevant_symbols_in_order():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .layout import (
     check_trace_matches,
+    frozen,
     initial_state,
     require_params,
     sequence_inputs,
@@ -27,7 +28,7 @@ def _forward(params: LSTMParams, x, h0, c0, batched: bool) -> LSTMTrace:
     gates = to_public(gates, batched)
     hidden = params.hidden_size
     i, f, g, o = (gates[..., k * hidden : (k + 1) * hidden] for k in range(4))
-    return LSTMTrace(
+    trace = LSTMTrace(
         x=to_public(xk, batched),
         preact=to_public(z, batched),
         i=i, f=f, g=g, o=o,
@@ -37,6 +38,8 @@ def _forward(params: LSTMParams, x, h0, c0, batched: bool) -> LSTMTrace:
         h0=state_to_public(h0k, batched),
         c0=state_to_public(c0k, batched),
     )  # fmt: skip
+    vars(trace)["gates"] = frozen(gates)  # seed the cached ``gates``: i, f, g, o are views of this array
+    return trace
 
 
 def lstm_forward(params: LSTMParams, x, h0=None, c0=None) -> LSTMTrace:

@@ -1,6 +1,9 @@
-"""Kernel pieces both models share: the input projection and the weight gradients of BPTT.
+"""Pieces both models share: the mat-vecs of the recurrence, the input projection, the weight gradients.
 
 All arrays are time-major, ``(T, B, ·)``, so that one timestep of a batch is contiguous.
+The weight gradients sum an outer product over all T·B rows: that is one matrix product each,
+done by numpy's own BLAS outside numba (numba's ``@`` would need scipy), on one BLAS thread
+(see :mod:`.blas`). Everything else is jitted loops.
 """
 
 from __future__ import annotations
@@ -8,37 +11,67 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from .blas import one_blas_thread
+
+MATVEC_ROWS = 4  # rows of the matrix folded into each pass over ``out``: 1 load/store of out per 4 rows
 
 
-@kernel
-def sigmoid(z):
-    """σ(z) = 1 / (1 + e^{-z}); for z → -∞ e^{-z} overflows to inf and σ → 0, with no warning."""
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-@kernel
+@kernel(vector=True)
 def add_vec_mat(out, vec, matrix):
     """out += vec @ matrix, i.e. out[j] += Σ_k vec[k] · matrix[k, j]; out (N,), vec (K,), matrix (K, N).
 
-    At teaching sizes a plain loop with a contiguous inner axis beats a BLAS call (no call overhead,
-    no BLAS threads spinning on a busy 2-core machine) and keeps numba free of its scipy dependency.
+    The inner loop runs along a contiguous row (axpy form, which LLVM vectorises without
+    reassociating sums); four rows of ``matrix`` per pass load and store ``out`` once per four products.
+    At teaching sizes this beats a BLAS call (no call overhead, no BLAS threads on a busy 2-core box).
     """
-    for k in range(vec.shape[0]):
+    depth, width = vec.shape[0], out.shape[0]
+    full = depth - depth % MATVEC_ROWS
+    for k in range(0, full, MATVEC_ROWS):
+        v0, v1, v2, v3 = vec[k], vec[k + 1], vec[k + 2], vec[k + 3]
+        for j in range(width):
+            out[j] += v0 * matrix[k, j] + v1 * matrix[k + 1, j] + v2 * matrix[k + 2, j] + v3 * matrix[k + 3, j]
+    for k in range(full, depth):
         v = vec[k]
-        for j in range(out.shape[0]):
+        for j in range(width):
             out[j] += v * matrix[k, j]
 
 
-@kernel
-def add_outer(out, u, v):
-    """out += u ⊗ v, i.e. out[r, k] += u[r] · v[k]; out (R, K), u (R,), v (K,)."""
-    for r in range(u.shape[0]):
-        s = u[r]
-        for k in range(v.shape[0]):
-            out[r, k] += s * v[k]
+@kernel(vector=True)
+def add_rows_mat(out, rows, matrix):
+    """out += rows @ matrix for a batch: out[b, j] += Σ_k rows[b, k] · matrix[k, j]; out (B, N), rows (B, K).
+
+    Two batch rows per pass share every load of ``matrix`` (1.2–1.5× faster at B = 32 than one row
+    at a time); the order of the sum over k is the same as in :func:`add_vec_mat`.
+    """
+    batch, depth = rows.shape
+    width = out.shape[1]
+    paired = batch - batch % 2
+    full = depth - depth % MATVEC_ROWS
+    for b in range(0, paired, 2):
+        for k in range(0, full, MATVEC_ROWS):
+            u0, u1, u2, u3 = rows[b, k], rows[b, k + 1], rows[b, k + 2], rows[b, k + 3]
+            v0, v1, v2, v3 = rows[b + 1, k], rows[b + 1, k + 1], rows[b + 1, k + 2], rows[b + 1, k + 3]
+            for j in range(width):
+                m0, m1, m2, m3 = matrix[k, j], matrix[k + 1, j], matrix[k + 2, j], matrix[k + 3, j]
+                out[b, j] += u0 * m0 + u1 * m1 + u2 * m2 + u3 * m3
+                out[b + 1, j] += v0 * m0 + v1 * m1 + v2 * m2 + v3 * m3
+        for k in range(full, depth):
+            u, v = rows[b, k], rows[b + 1, k]
+            for j in range(width):
+                out[b, j] += u * matrix[k, j]
+                out[b + 1, j] += v * matrix[k, j]
+    for b in range(paired, batch):
+        add_vec_mat(out[b], rows[b], matrix)
 
 
-@kernel
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view: kernels always receive the same flags, so numba compiles one version per dtype."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+@kernel(vector=True)
 def input_projection(x, weight_ih, bias):
     """z_in[t, b] = W_ih x[t, b] + bias for every step at once: x (T, B, D) -> (T, B, R), R = rows of W_ih."""
     steps, batch, _ = x.shape
@@ -52,23 +85,23 @@ def input_projection(x, weight_ih, bias):
     return z
 
 
-@kernel
 def weight_grads(dz, x, h0, h, weight_ih):
     """Gradients of the linear layer z_t = W_ih x_t + W_hh h_{t-1} + b, summed over steps and batch.
 
     dz: (T, B, R) ∂L/∂z;  x: (T, B, D);  h0: (B, H);  h: (T, B, H)
-    returns dW_ih = Σ dz x^T (R, D), dW_hh = Σ dz h_{t-1}^T (R, H), db = Σ dz (R,), dx = W_ih^T dz (T, B, D)
+    returns dW_ih = Σ dz x^T (R, D), dW_hh = Σ dz h_{t-1}^T (R, H), db = Σ dz (R,), dx = W_ih^T dz (T, B, D),
+    each a single matrix product over all T·B rows (h_{t-1} is h0 at t = 0).
     """
     steps, batch, rows = dz.shape
-    d_weight_ih = np.zeros((rows, x.shape[2]), dtype=dz.dtype)
-    d_weight_hh = np.zeros((rows, h0.shape[1]), dtype=dz.dtype)
-    d_bias = np.zeros(rows, dtype=dz.dtype)
-    dx = np.zeros_like(x)
-    for t in range(steps):
-        h_prev = h[t - 1] if t > 0 else h0
-        for b in range(batch):
-            add_outer(d_weight_ih, dz[t, b], x[t, b])
-            add_outer(d_weight_hh, dz[t, b], h_prev[b])
-            d_bias += dz[t, b]
-            add_vec_mat(dx[t, b], dz[t, b], weight_ih)
+    flat_dz = dz.reshape(steps * batch, rows)
+    flat_x = x.reshape(steps * batch, -1)
+    hidden = h.shape[2]
+    largest = dz.size * max(hidden, flat_x.shape[1])  # multiply-adds of the biggest product below
+    with np.errstate(all="ignore"), one_blas_thread(largest):  # overflow becomes inf/NaN, flagged by callers
+        d_weight_ih = flat_dz.T @ flat_x
+        d_weight_hh = dz[0].T @ h0
+        if steps > 1:
+            d_weight_hh += flat_dz[batch:].T @ h[:-1].reshape((steps - 1) * batch, hidden)
+        d_bias = flat_dz.sum(axis=0)
+        dx = (flat_dz @ weight_ih).reshape(x.shape)
     return d_weight_ih, d_weight_hh, d_bias, dx

@@ -7,6 +7,7 @@ leading batch axis, ``(B, T, H)``. Time is always the second-to-last axis.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -15,10 +16,16 @@ class _ReadOnlyArrays:
     """Freezes every array field, so a trace or gradient can be cached and shared safely."""
 
     def __post_init__(self):
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
+
+
+@cache
+def _field_names(cls) -> tuple[str, ...]:
+    """The dataclass field names of ``cls``, looked up once (this runs on every forward/backward)."""
+    return tuple(field.name for field in fields(cls))
 
 
 class _Trace(_ReadOnlyArrays):
@@ -79,10 +86,16 @@ class LSTMTrace(_Trace):
         """i_t ⊙ g_t: what the input gate writes into the cell, (T, H)."""
         return self.i * self.g
 
-    @property
+    @cached_property
     def gates(self) -> np.ndarray:
-        """Gate activations stacked like ``preact``: (T, 4H), order i, f, g, o."""
-        return np.concatenate([self.i, self.f, self.g, self.o], axis=-1)
+        """Gate activations stacked like ``preact``: (T, 4H), order i, f, g, o (read-only).
+
+        ``lstm_forward`` seeds this cache with the kernel's own stacked array (i, f, g, o are views
+        of it), so the backward pass gets it without a copy.
+        """
+        stacked = np.concatenate([self.i, self.f, self.g, self.o], axis=-1)
+        stacked.flags.writeable = False
+        return stacked
 
 
 @dataclass(frozen=True, eq=False)

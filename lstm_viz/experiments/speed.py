@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..tasks import make_task
-from ..training import MODELS, Adam, TimeMajorBatch, TrainConfig, clip_grad_norm, init_head, train
+from ..training import MODELS, Adam, Progress, TimeMajorBatch, TrainConfig, batch_seed, global_norm, train
 from ..training.objective import readout_loss
+from ..training.optim import clip_factor
+from ..training.train import initial_weights
 
 SHAPE = {"length": 50, "hidden_size": 32, "batch_size": 32}  # T, H, B of the issue's target
 
@@ -99,30 +101,55 @@ def compare(rounds: int = 5, steps: int = 40, log=None) -> list[Throughput]:
 
 
 def breakdown(repeats: int = 30, length=50, hidden_size=32, batch_size=32, dtype="float64") -> dict[str, float]:
-    """Median milliseconds of each part of one of our training steps (LSTM)."""
+    """Median milliseconds of each part of one of our LSTM training steps, the parts of :func:`train`'s loop
+    called the same way, plus "whole step in train()" (the loop itself, per step) to check they add up."""
     task = make_task("adding")
+    config = TrainConfig(hidden_size=hidden_size, batch_size=batch_size, length=length, steps=repeats, dtype=dtype)
     model = MODELS["lstm"]
-    weights = model.init(task.input_size, hidden_size, 0, 1.0)
-    weights = {k: a.astype(dtype) for k, a in weights.items()}
-    weights.update(init_head(hidden_size, task.output_size, 0, dtype))
+    weights = initial_weights(model, task, config)
     adam = Adam(weights)
-    parts = {"sample batch + transpose": [], "forward kernel": [], "readout + loss": [], "backward kernel (BPTT)": []}
-    parts["clip + Adam"] = []
+    history: list[float] = []
+    parts = {name: [] for name in BREAKDOWN_PARTS}
     for step in range(repeats + 1):
         t0 = time.perf_counter()
-        batch = TimeMajorBatch.from_batch(task.sample(batch_size, length, step), np.dtype(dtype))
+        sample = task.sample(batch_size, length, batch_seed(0, 1, step))
         t1 = time.perf_counter()
-        h, cache = model.forward(weights, batch.x)
+        batch = TimeMajorBatch.from_batch(sample, np.dtype(dtype))
         t2 = time.perf_counter()
-        _, _, dh, head_grads = readout_loss(h, batch, weights)
+        h, cache = model.forward(weights, batch.x)
         t3 = time.perf_counter()
-        grads = model.backward(weights, batch.x, cache, dh)
+        loss, accuracy, dh, head_grads = readout_loss(h, batch, weights)
         t4 = time.perf_counter()
-        grads.update(head_grads)
-        clip_grad_norm(grads, 1.0)
-        adam.step(grads)
+        grads = model.backward(weights, batch.x, cache, dh)
         t5 = time.perf_counter()
+        grads.update(head_grads)
+        norm = global_norm(grads)
+        adam.step(grads, scale=clip_factor(norm, config.clip))
+        t6 = time.perf_counter()
+        history.append(loss)  # what the loop does besides: smoothing, best-so-far copy, progress record
+        smoothed = float(np.mean(history[-config.target_window :]))
+        best = {name: array.copy() for name, array in weights.items()}
+        Progress(step, repeats, loss, smoothed, smoothed, accuracy, norm, t6 - t0)
+        t7 = time.perf_counter()
+        del best
         if step:  # the first round compiles
-            for name, seconds in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
-                parts[name].append(seconds)
-    return {name: 1e3 * statistics.median(values) for name, values in parts.items()}
+            times = (t0, t1, t2, t3, t4, t5, t6, t7)
+            for name, start, end in zip(parts, times, times[1:], strict=False):
+                parts[name].append(end - start)
+    result = {name: 1e3 * statistics.median(values) for name, values in parts.items()}
+    whole = [train(task, config).wall_time / repeats for _ in range(3)]
+    result[WHOLE_STEP] = 1e3 * statistics.median(whole)
+    return result
+
+
+BREAKDOWN_PARTS = (
+    "sample batch (task generator)",
+    "time-major copy",
+    "forward kernel (core)",
+    "readout + loss kernel",
+    "backward kernel (core, BPTT)",
+    "norm + clip + Adam (one kernel)",
+    "loop bookkeeping",
+)
+CORE_PARTS = ("forward kernel (core)", "backward kernel (core, BPTT)")
+WHOLE_STEP = "whole step in train()"

@@ -12,33 +12,51 @@ Every function returns bytes (one call per download button) and never modifies t
 Command line: ``python -m lstm_viz export --scenario "preset=latch&T=120" --out DIR --formats svg,png,pdf,html``.
 """
 
+from __future__ import annotations
+
+import importlib
+
+# What the app's first page uses is imported now (and binds the name ``lesson_figures`` to the function, not
+# to its module); the rest on first use (PEP 562), so that opening the app loads no kaleido, GIF writer or
+# lecture-pack builder.
 from .analyses import LessonAnalyses, analyse
-from .animation import animation_gif
-from .data import TABLES, VIEW_TABLES, lesson_csvs, lesson_npz, table_csv, view_csv
-from .files import write_atomic
-from .html import animation_html, figure_html, modebar_config, plotly_js_bytes, safe_filename
 from .lesson_figures import lesson_equations, lesson_figures, scenario_caption
-from .pack import (
-    FIGURE_FORMATS,
-    PackOptions,
-    figure_filename,
-    lecture_pack_files,
-    lecture_pack_zip,
-    pack_name,
-    write_lecture_pack,
-)
-from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH
-from .static import (
-    StaticExportError,
-    StaticExportUnavailable,
-    StaticRenderer,
-    figure_image,
-    figure_pdf,
-    figure_png,
-    figure_svg,
-    shared_renderer,
-    static_export_available,
-)
+
+_HOMES = {
+    "animation_gif": "animation",
+    "TABLES": "data",
+    "VIEW_TABLES": "data",
+    "lesson_csvs": "data",
+    "lesson_npz": "data",
+    "table_csv": "data",
+    "view_csv": "data",
+    "write_atomic": "files",
+    "animation_html": "html",
+    "figure_html": "html",
+    "modebar_config": "html",
+    "plotly_js_bytes": "html",
+    "safe_filename": "html",
+    "FIGURE_FORMATS": "pack",
+    "PackOptions": "pack",
+    "figure_filename": "pack",
+    "lecture_pack_files": "pack",
+    "lecture_pack_zip": "pack",
+    "pack_name": "pack",
+    "write_lecture_pack": "pack",
+    "training_csv": "training_data",
+    "training_npz": "training_data",
+    "EXPORT_HEIGHT": "prepare",
+    "EXPORT_WIDTH": "prepare",
+    "StaticExportError": "static",
+    "StaticExportUnavailable": "static",
+    "StaticRenderer": "static",
+    "figure_image": "static",
+    "figure_pdf": "static",
+    "figure_png": "static",
+    "figure_svg": "static",
+    "shared_renderer": "static",
+    "static_export_available": "static",
+}
 
 __all__ = [
     "EXPORT_HEIGHT",
@@ -74,7 +92,22 @@ __all__ = [
     "shared_renderer",
     "static_export_available",
     "table_csv",
+    "training_csv",
+    "training_npz",
     "view_csv",
     "write_atomic",
     "write_lecture_pack",
 ]
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))

@@ -128,7 +128,7 @@ def _builders(lesson: Lesson, s: Scenario, analyses: LessonAnalyses) -> dict[str
         out[f"heatmaps-{m}"] = ((m,), partial(gate_heatmaps, lesson.trace(m), t=steps[m][0]))
     flows = {MODEL_LABELS[m]: analyses.flows[m] for m in MODELS}
     out["gradient-flow"] = (MODELS, partial(gradient_flow_figure, flows))
-    if lesson.chars is not None:  # coloured characters read as text; step labels such as "0.42 ✚marker" do not fit
+    if lesson.chars is not None:  # coloured characters read as text; step labels such as "0.42 ★marker" do not fit
         out["text-heat"] = ((models[0],), partial(_text_heat, lesson, s, models[0]))
     norms = {MODEL_LABELS[m]: analyses.connectivity[m].norm for m in MODELS}
     out["connectivity"] = (MODELS, partial(connectivity_bars, norms, labels=_characters(lesson)))
@@ -159,7 +159,7 @@ def colour_by(scenario: Scenario, model: str) -> str:
 
 
 def _characters(lesson: Lesson):
-    """What labels each step: the characters of a text, else the step labels ("0.42 ✚marker", "store 0.70")."""
+    """What labels each step: the characters of a text, else the step labels ("0.42 ★marker", "store 0.70")."""
     return lesson.chars if lesson.chars is not None else lesson.x_labels
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import importlib.util
 import io
 import os
+import shutil
 import threading
 
 from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, static_spec
@@ -31,6 +33,7 @@ FORMATS = ("png", "svg", "pdf")
 START_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_S = 90.0  # per figure, as kaleido's own default
 RELOAD_EVERY = 50  # renders between page reloads of the browser tab (see _ReusingKaleido)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 NO_BROWSER = (
     "PNG, SVG and PDF downloads need Google Chrome or Chromium, and none was found on this machine "
@@ -64,16 +67,23 @@ def find_browser() -> str | None:
 def static_export_available() -> tuple[bool, str]:
     """``(True, "Chromium at /usr/bin/chromium")`` or ``(False, a sentence saying what is missing)``.
 
-    Cheap (no browser is started), so the app can ask on every rerun to label its buttons.
+    Cheap (no browser is started, and kaleido is not imported while an executable Chrome/Chromium is
+    found at ``BROWSER_PATH`` or on the PATH), so the app can ask on every rerun to label its buttons.
     """
-    try:
-        import kaleido  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("kaleido") is None:
         return False, NO_KALEIDO
-    path = find_browser()
+    path = _browser_on_path() or find_browser()
     if path is None:
         return False, NO_BROWSER
     return True, f"Chromium at {path}"
+
+
+def _browser_on_path() -> str | None:
+    """``BROWSER_PATH`` when set (then the only choice, as for kaleido), else the first Chrome/Chromium on the
+    PATH; None if that is no executable file."""
+    chosen = os.environ.get("BROWSER_PATH")
+    candidates = [chosen] if chosen else [shutil.which(name) for name in BROWSER_NAMES]
+    return next((path for path in candidates if path and os.path.isfile(path) and os.access(path, os.X_OK)), None)
 
 
 def png_scale(scale: float | None = None, dpi: float | None = None) -> float:
@@ -150,7 +160,7 @@ class StaticRenderer:
             available, reason = static_export_available()
             if not available:
                 raise StaticExportUnavailable(reason)
-            path = find_browser()
+            path = find_browser() or _browser_on_path()
             loop = asyncio.new_event_loop()
             thread = threading.Thread(target=loop.run_forever, name="lstm_viz-kaleido", daemon=True)
             thread.start()

@@ -101,7 +101,7 @@ def _label(x, y, text, anchor="center", size=LABEL_SIZE, color=INK, bold=False, 
     return {
         "x": x, "y": y, "xref": "x", "yref": "y", "text": f"<b>{text}</b>" if bold else text,
         "showarrow": False, "xanchor": anchor, "yanchor": "middle", "font": {"size": size, "color": color},
-        "bgcolor": bg,
+        **({"bgcolor": bg} if bg else {}),
     }  # fmt: skip
 
 
@@ -229,7 +229,7 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
     """The LSTM cell at step ``t`` for hidden ``unit``, every gate and flow labelled with its value.
 
     trace: an ``LSTMTrace`` with (T, H) arrays (or (B, T, H): sequence ``sample`` is drawn).
-    x_label: how x_t reads ("'h'", "0.42 ✚marker"); default: the numbers of x_t (or "one-hot #k").
+    x_label: how x_t reads ("'h'", "0.42 ★marker"); default: the numbers of x_t (or "one-hot #k").
     """
     if not is_lstm(trace):
         raise ValueError("cell_diagram draws an LSTM cell; it needs an LSTMTrace (a vanilla RNN has no gates).")

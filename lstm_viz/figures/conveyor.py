@@ -38,6 +38,9 @@ BELT_EQUATION = "c<sub>t</sub> = kept f·c<sub>t−1</sub> + written i·g  ·  h
 ROW_MARKERS = ((1, ("c", "h")), (2, ("f", "i", "o")))  # which lines get a labelled dot at the cursor, per row
 MARKERS_UP_TO = 80  # steps: short sequences get a dot per step on c_t, so each step reads as one value
 LABELS_FLIP_AT = 0.8  # fraction of the sequence after which the cursor's labels move to its left
+LABEL_CLEARANCE = 0.1  # of a row's y range: about one label's height in the shorter (gate) row at 560 px
+NO_LABEL = " "  # a dot whose value another label names: blank, not empty, as plotly.js creates a point's
+# text only when it has some, and animation frames (redraw=False) update texts but never create them
 THIN_LINES_FROM = 300  # steps: beyond this, lines are drawn thinner so they do not merge into a band
 # Tick labels under the belt: each costs render time (the export renders the belt at every scrubbed step),
 # so characters are thinned to CHAR_TICKS, longer labels ("store 0.42") shown only if at most LABEL_TICKS.
@@ -116,20 +119,51 @@ def _curtain(step: int, steps: int, y_range) -> dict:
     return {"x": [step, step, right, right], "y": [hi + reach, lo - reach, lo - reach, hi + reach]}
 
 
-def _markers(step: int, s: dict, keys) -> dict:
-    """Dots on the lines at ``step``, labelled with their values; the highest label sits above its dot and
-    the lowest below (so close values do not overprint), on the left once the cursor nears the right edge."""
-    values = [s[k][step] for k in keys]
-    order = np.argsort(values, kind="stable")
+def _label_clusters(values: list[float], clearance: float) -> list[list[int]]:
+    """Indices of ``values`` grouped bottom-up: a value within ``clearance`` of the group below it joins it
+    (their labels would overprint), so groups are at least ``clearance`` apart. Non-finite values stand alone."""
+    order = sorted(range(len(values)), key=lambda k: (not np.isfinite(values[k]), values[k]))
+    groups: list[list[int]] = []
+    for k in order:
+        last = groups[-1][-1] if groups else None
+        if last is not None and np.isfinite(values[k]) and abs(values[k] - values[last]) < clearance:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
+
+
+def _cluster_text(keys, values, members: list[int]) -> str:
+    """One label for dots that sit together: "f = i = 1.000" when they read the same, else "f 0.998 · i 0.990"."""
+    members = sorted(members, key=lambda k: -values[k] if np.isfinite(values[k]) else np.inf)
+    shown = [num(values[k]) for k in members]
+    if len(set(shown)) == 1:
+        return " = ".join([*(keys[k] for k in members), shown[0]])
+    return " · ".join(f"{keys[k]} = {text}" for k, text in zip(members, shown, strict=True))
+
+
+def _markers(step: int, s: dict, keys, y_range) -> dict:
+    """Dots on the lines at ``step``, labelled with their values, labels never overprinting.
+
+    Dots closer than a label's height (LABEL_CLEARANCE of the row's range) share one label; of the labels
+    left, the highest sits above its dot and the lowest below (unless that would push it past the row's
+    edge), so neighbouring labels stay apart. Labels move to the left once the cursor nears the right edge.
+    """
+    values = [float(s[k][step]) for k in keys]
+    lo, hi = y_range
+    clearance = LABEL_CLEARANCE * (hi - lo)
+    groups = _label_clusters(values, clearance)
     side = "left" if step > LABELS_FLIP_AT * (len(s["c"]) - 1) else "right"
-    where = [f"middle {side}"] * len(keys)
-    where[order[-1]], where[order[0]] = f"top {side}", f"bottom {side}"
-    return {
-        "x": [step] * len(keys),
-        "y": values,
-        "text": [f"{k} = {num(v)}" for k, v in zip(keys, values, strict=True)],
-        "textposition": where,
-    }
+    text, where = [NO_LABEL] * len(keys), [f"middle {side}"] * len(keys)
+    for n, members in enumerate(groups):
+        anchor = max(members, key=lambda k: values[k] if np.isfinite(values[k]) else -np.inf)
+        text[anchor] = _cluster_text(keys, values, members)
+        value = values[anchor]
+        if len(groups) > 1 and n == len(groups) - 1 and not hi - value < clearance:
+            where[anchor] = f"top {side}"
+        elif len(groups) > 1 and n == 0 and not value - lo < clearance:
+            where[anchor] = f"bottom {side}"
+    return {"x": [step] * len(keys), "y": values, "text": text, "textposition": where}
 
 
 def _overlay_traces(step: int, s: dict, steps: int, ranges) -> list[tuple[dict, int]]:
@@ -145,7 +179,7 @@ def _overlay_traces(step: int, s: dict, steps: int, ranges) -> list[tuple[dict, 
             "showlegend": False, "name": "not yet",
         }, row))  # fmt: skip
         out.append(({
-            "type": "scatter", **_markers(step, s, keys), "mode": "markers+text", "hoverinfo": "skip",
+            "type": "scatter", **_markers(step, s, keys, ranges[row - 1]), "mode": "markers+text", "hoverinfo": "skip",
             "marker": {"color": [GATE_COLORS[k] for k in keys], "size": 10, "line": {"color": "#FFFFFF", "width": 1.5}},
             "textfont": {"color": INK, "size": MIN_SCREEN_TEXT}, "showlegend": False, "cliponaxis": False,
         }, row))  # fmt: skip
@@ -156,7 +190,7 @@ def _frame(step: int, s: dict, steps: int, ranges, first_overlay: int) -> dict:
     """Only the overlay's coordinates change from frame to frame."""
     data = []
     for row, keys in ROW_MARKERS:
-        data += [_curtain(step, steps, ranges[row - 1]), _markers(step, s, keys)]
+        data += [_curtain(step, steps, ranges[row - 1]), _markers(step, s, keys, ranges[row - 1])]
     return {"name": str(step), "data": data, "traces": list(range(first_overlay, first_overlay + len(data)))}
 
 
@@ -197,7 +231,7 @@ def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = Tr
     trace: ``LSTMTrace`` with (T, H) arrays (batched: sequence ``sample``).
     t: the step the static figure shows (curtain after it; the slider's frame for t is active);
        None shows the whole sequence. animate: add frames, ▶/❚❚ buttons and a step slider.
-    x_labels: (T,) strings shown under the steps and on hover (characters, "0.42 ✚marker", ...).
+    x_labels: (T,) strings shown under the steps and on hover (characters, "0.42 ★marker", ...).
     """
     if not is_lstm(trace):
         raise ValueError("conveyor_belt shows an LSTM's cell state; it needs an LSTMTrace.")

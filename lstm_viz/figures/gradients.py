@@ -190,6 +190,8 @@ def gradient_flow_figure(flows, title: str | None = None) -> go.Figure:
         "title": figure_title(title or "How far back the gradient reaches", SUBTITLE),
         "legend": {"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#D0D0D0",
                    "borderwidth": 1},
-        "hovermode": "closest", "shapes": shapes, "annotations": notes,
+        "hovermode": "closest",
     }  # fmt: skip
+    if shapes or notes:  # an overflow to flag (empty lists would reach the browser as they are)
+        layout.update(shapes=shapes, annotations=notes)
     return make_figure(data, layout)

@@ -39,7 +39,7 @@ ROW_GAP = 0.12  # between the models' rows (room for their titles)
 LINE_WIDTH = 60  # characters per line, as in Karpathy's cell visualisations
 LINE_PX = 26  # height of one line of text (screen); the figure grows with the text
 TEXT_MARGIN_PX = 170  # title, subtitle, colourbar and margins around the lines (screen sizes)
-CELL_CHARS = 10  # a step label longer than this ("0.86 ✚marker") is cut to fit its cell, in full on hover
+CELL_CHARS = 10  # a step label longer than this ("0.86 ★marker") is cut to fit its cell, in full on hover
 ELLIPSIS = "…"
 
 

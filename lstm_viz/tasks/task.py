@@ -63,12 +63,14 @@ class TaskBatch:
         return self.x.shape[1]
 
     def step_label(self, b: int, t: int) -> str:
-        """How x[b, t] reads to a student: "0.42 ✚marker", "'h'", "bit 1", "-0.3"."""
+        """How x[b, t] reads to a student: "0.42 ★marker", "'h'", "bit 1", "C ★marker", "-0.3"."""
         row = self.x[b, t]
         if self.input_encoding == "one_hot":
-            return self.input_labels[int(np.argmax(row))]
+            symbol = int(np.argmax(row))
+            marked = self.input_labels[-1] == "marker" and symbol != len(row) - 1 and row[-1] > 0.5
+            return self.input_labels[symbol] + (" ★marker" if marked else "")
         if self.input_encoding == "value_marker":
-            return f"{row[0]:.2f}" + (" ✚marker" if row[1] > 0.5 else "")
+            return f"{row[0]:.2f}" + (" ★marker" if row[1] > 0.5 else "")
         return ", ".join(f"{v:.4g}" for v in row)
 
     def target_label(self, b: int, t: int) -> str:
@@ -91,6 +93,7 @@ class Task:
     default_length: ClassVar[int]
     max_length: ClassVar[int] = MAX_LENGTH
     max_batch_size: ClassVar[int] = MAX_BATCH_SIZE
+    long_lag: ClassVar[bool] = False  # the answer hangs on an input far back: train the LSTM with the long-lag init
 
     @property
     def input_labels(self) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ from .objective import Evaluation, TimeMajorBatch, evaluate, init_head, loss_and
 from .optim import Adam, clip_grad_norm, global_norm
 from .recurrent import MODELS, LSTMModel, RNNModel
 from .train import (
+    LONG_LAG_FORGET_BIAS,
+    LONG_LAG_INPUT_BIAS,
     STOP_REASONS,
     Progress,
     TrainConfig,
@@ -23,6 +25,8 @@ from .train import (
 )
 
 __all__ = [
+    "LONG_LAG_FORGET_BIAS",
+    "LONG_LAG_INPUT_BIAS",
     "MODELS",
     "STOP_REASONS",
     "Adam",

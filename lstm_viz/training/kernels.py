@@ -1,4 +1,4 @@
-"""numba kernels of training: the linear readout with its loss, and one Adam update.
+"""numba kernels of training: the linear readout with its loss, and one Adam update of all weights.
 
 Time-major plain arrays, like the core's kernels: h (T, B, H), mask (T, B). The readout is
     ŷ_{t,b} = W h_{t,b} + b        head_weight W: (O, H), head_bias b: (O,)
@@ -105,16 +105,20 @@ def softmax_readout(h, labels, mask, head_weight, head_bias):
 
 
 @kernel
-def adam_update(param, grad, m, v, lr, beta1, beta2, eps, step):
-    """One Adam step (Kingma & Ba, 2015) in place on flat C-contiguous arrays of equal size:
+def adam_update(params, grads, ms, vs, scale, lr, beta1, beta2, eps, step):
+    """One Adam step (Kingma & Ba, 2015) in place over every array at once, the gradient scaled first:
 
+    params, grads, ms, vs: tuples of flat (N_k,) arrays, one per parameter;  g = scale · grad
     m ← β₁ m + (1 − β₁) g      v ← β₂ v + (1 − β₂) g²
     θ ← θ − lr · m̂ / (√v̂ + ε),   m̂ = m / (1 − β₁^step),  v̂ = v / (1 − β₂^step)
+    One call per update, not one per array: the call itself costs as much as a small array's update.
     """
-    p, g, mm, vv = param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1)
     correction1 = 1.0 - beta1**step
     correction2 = 1.0 - beta2**step
-    for k in range(p.shape[0]):
-        mm[k] = beta1 * mm[k] + (1.0 - beta1) * g[k]
-        vv[k] = beta2 * vv[k] + (1.0 - beta2) * g[k] * g[k]
-        p[k] -= lr * (mm[k] / correction1) / (np.sqrt(vv[k] / correction2) + eps)
+    for a in range(len(params)):
+        p, grad, mm, vv = params[a], grads[a], ms[a], vs[a]
+        for k in range(p.shape[0]):
+            g = grad[k] * scale
+            mm[k] = beta1 * mm[k] + (1.0 - beta1) * g
+            vv[k] = beta2 * vv[k] + (1.0 - beta2) * g * g
+            p[k] -= lr * (mm[k] / correction1) / (np.sqrt(vv[k] / correction2) + eps)

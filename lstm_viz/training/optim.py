@@ -32,22 +32,40 @@ class Adam:
         self.m = {name: np.zeros_like(a) for name, a in params.items()}
         self.v = {name: np.zeros_like(a) for name, a in params.items()}
         self.steps = 0
+        # flat views of the same memory, made once: the fused kernel takes one tuple of each
+        self._flat_params = tuple(a.reshape(-1) for a in params.values())
+        self._flat_m = tuple(a.reshape(-1) for a in self.m.values())
+        self._flat_v = tuple(a.reshape(-1) for a in self.v.values())
 
-    def step(self, grads: dict[str, np.ndarray]) -> None:
-        """Apply one update from ``grads`` (same names and shapes as the params)."""
+    def step(self, grads: dict[str, np.ndarray], scale: float = 1.0) -> None:
+        """Apply one update from ``scale · grads`` (same names and shapes as the params); ``scale`` is
+        the clipping factor of :func:`clip_factor`, applied inside the update instead of in a pass of its own."""
         if grads.keys() != self.params.keys():
             raise ValueError(f"gradients for {sorted(grads)} do not match the parameters {sorted(self.params)}.")
-        self.steps += 1
+        flat_grads = []
         for name, param in self.params.items():
-            grad = np.ascontiguousarray(grads[name], dtype=param.dtype)
+            grad = grads[name]
             if grad.shape != param.shape:
                 raise ValueError(f"the gradient of {name!r} has shape {grad.shape}, the parameter {param.shape}.")
-            adam_update(param, grad, self.m[name], self.v[name], self.lr, self.beta1, self.beta2, self.eps, self.steps)
+            if grad.dtype != param.dtype or not (grad.flags.c_contiguous and grad.flags.writeable):
+                grad = np.array(grad, dtype=param.dtype, order="C")  # one array type: one compiled kernel
+            flat_grads.append(grad.reshape(-1))
+        self.steps += 1
+        adam_update(self._flat_params, tuple(flat_grads), self._flat_m, self._flat_v, float(scale),
+                    self.lr, self.beta1, self.beta2, self.eps, self.steps)  # fmt: skip
 
 
 def global_norm(grads: dict[str, np.ndarray]) -> float:
     """‖g‖₂ over all arrays together: √(Σ_arrays Σ_elements g²)."""
     return math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+
+
+def clip_factor(norm: float, max_norm: float | None) -> float:
+    """The factor clipping multiplies every gradient by: max_norm / (‖g‖ + 1e-6) when that is < 1, else 1."""
+    if max_norm is None:
+        return 1.0
+    factor = max_norm / (norm + 1e-6)
+    return factor if factor < 1.0 else 1.0
 
 
 def clip_grad_norm(grads: dict[str, np.ndarray], max_norm: float) -> float:
@@ -56,7 +74,7 @@ def clip_grad_norm(grads: dict[str, np.ndarray], max_norm: float) -> float:
     Same rule as ``torch.nn.utils.clip_grad_norm_``: g ← g · max_norm / (‖g‖ + 1e-6) when that factor is < 1.
     """
     norm = global_norm(grads)
-    factor = max_norm / (norm + 1e-6)
+    factor = clip_factor(norm, max_norm)
     if factor < 1.0:
         for g in grads.values():
             g *= factor

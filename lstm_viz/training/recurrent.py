@@ -24,8 +24,14 @@ class LSTMModel:
     params_class = LSTMParams
 
     @staticmethod
-    def init(input_size: int, hidden_size: int, seed: int, forget_bias: float) -> dict[str, np.ndarray]:
-        return writeable_arrays(LSTMParams.init(input_size, hidden_size, seed=seed, forget_bias=forget_bias))
+    def init(
+        input_size: int, hidden_size: int, seed: int, forget_bias: float, input_bias: float = 0.0
+    ) -> dict[str, np.ndarray]:
+        """PyTorch's init with ``forget_bias`` added to b_f and ``input_bias`` to b_i (the input gate)."""
+        weights = writeable_arrays(LSTMParams.init(input_size, hidden_size, seed=seed, forget_bias=forget_bias))
+        if input_bias:
+            weights["bias_ih"][:hidden_size] += input_bias
+        return weights
 
     @staticmethod
     def forward(w: dict, x: np.ndarray):
@@ -55,8 +61,10 @@ class RNNModel:
     params_class = RNNParams
 
     @staticmethod
-    def init(input_size: int, hidden_size: int, seed: int, forget_bias: float) -> dict[str, np.ndarray]:
-        del forget_bias  # a vanilla RNN has no forget gate
+    def init(
+        input_size: int, hidden_size: int, seed: int, forget_bias: float, input_bias: float = 0.0
+    ) -> dict[str, np.ndarray]:
+        del forget_bias, input_bias  # a vanilla RNN has no gates
         return writeable_arrays(RNNParams.init(input_size, hidden_size, seed=seed))
 
     @staticmethod

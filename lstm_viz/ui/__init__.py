@@ -1,0 +1,3 @@
+"""The Streamlit app: ``main.run`` is what ``streamlit run app.py`` calls; ``page`` draws the page."""
+
+APP_TITLE = "LSTM, step by step"

@@ -15,7 +15,7 @@ from ..export import analyses
 from ..lesson import Lesson, build_lesson
 from ..scenario import Scenario
 
-TTL = "1h"
+TTL = 3600  # seconds: a "1h" string makes Streamlit import pandas to parse it, ~0.3 s of the first page
 LESSONS = 32  # distinct scenarios kept: a class clicking through a lesson's presets and tasks
 LESSONS_BYTES = "256MB"  # a T = 2000, H = 64 lesson pickles to ~25 MB
 ANALYSES = 32

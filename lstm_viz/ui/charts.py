@@ -23,7 +23,7 @@ from .context import Context
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "scrollZoom": False}
 PRESENTATION_HEIGHT_SCALE = 1.25  # projector text is ~1.5x larger; the figure grows a little so it still fits
-TTL = "1h"
+TTL = 3600  # seconds: a "1h" string makes Streamlit import pandas to parse it, ~0.3 s of the first page
 FIGURES = 400  # ~ two views × 200 steps of one lesson: a whole replay of a default-sized lesson stays warm
 FIGURES_BYTES = "256MB"
 PRIVATE_FIGURES = 100  # per session, for lessons built on an uploaded file

@@ -1,6 +1,6 @@
 """Getting things out of the app: an "⬇ Export" popover under every figure (PNG at 2×, SVG, PDF, interactive
-HTML; the conveyor belt also as a GIF and a self-playing page), the data behind each view (CSV, .npz) and
-the lecture pack (.zip).
+HTML; the conveyor belt also as a GIF and a self-playing page), the data behind each view (CSV, .npz; the
+Train view's run as well) and the lecture pack (.zip).
 
 Nothing is rendered on a rerun: every button's ``data`` is a function Streamlit calls only when the button
 is clicked. Static formats need Chrome or Chromium on the server (kaleido); without one their buttons are
@@ -123,6 +123,21 @@ def view_exports(ctx: Context, view: str) -> None:
         _button("⬇ All arrays (.npz)", partial(lesson_npz, ctx.lesson, ctx.scenario), f"{stem}.npz",
                 "application/octet-stream", f"export.data.{view}.npz")  # fmt: skip
         _lecture_pack(ctx, view)
+
+
+def training_exports(ctx: Context, results: dict, spec: dict) -> None:
+    """Under the Train view's results: both loss curves as CSV, and the whole run (losses, final weights,
+    snapshots, what it trained on) as one .npz. Made only when a button is clicked."""
+    if ctx.scenario.presentation:
+        return
+    from ..export import training_csv, training_npz
+
+    stem = f"{pack_name(ctx.scenario, ctx.lesson)}-training"
+    with st.container(horizontal=True):
+        _button("⬇ train data (CSV)", partial(training_csv, results), f"{stem}.csv", "text/csv",
+                "export.data.train.run.csv")  # fmt: skip
+        _button("⬇ Training run (.npz)", partial(training_npz, results, ctx.scenario, spec), f"{stem}.npz",
+                "application/octet-stream", "export.data.train.run.npz")  # fmt: skip
 
 
 def _lecture_pack(ctx: Context, view: str) -> None:

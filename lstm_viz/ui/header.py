@@ -9,10 +9,9 @@ import streamlit as st
 
 from ..lesson import MODEL_LABELS, Lesson
 from ..scenario import Scenario
+from . import APP_TITLE
 from .markup import plain
 from .upload import weights as uploaded_weights
-
-APP_TITLE = "LSTM, step by step"
 
 
 def title(scenario: Scenario, lesson: Lesson) -> None:

@@ -23,6 +23,24 @@ RNN_NOTE = (
 )
 BELT_HEIGHT = 560
 RNN_HEIGHT = 360
+# ❚❚ pause (or a click on the belt's own slider) during ▶ play interrupts plotly.js's running Plotly.animate,
+# and plotly.js rejects that call's promise (with no reason) and leaves the rejection unhandled: an
+# "Uncaught (in promise) undefined" error in the browser console every time a student pauses. The pause
+# itself works; this page-wide handler marks exactly that rejection as handled. Constant text, no user input.
+ANIMATION_GUARD_KEY = "belt.animation_guard"
+ANIMATION_GUARD_CSS = "<style>.st-key-belt-animation_guard { display: none; }</style>"  # takes no room
+ANIMATION_GUARD = """
+<script>
+if (!window.lstmVizAnimationGuard) {
+  window.lstmVizAnimationGuard = true;
+  window.addEventListener("unhandledrejection", (event) => {
+    const animated = Array.from(document.querySelectorAll(".js-plotly-plot")).some(
+      (plot) => plot.layout && plot.layout.updatemenus && plot.layout.updatemenus.length);
+    if (event.reason === undefined && animated) event.preventDefault();  // an interrupted animation, not a fault
+  });
+}
+</script>
+"""
 
 
 def render(ctx: Context) -> None:
@@ -33,6 +51,9 @@ def render(ctx: Context) -> None:
         # One belt serves every step: moving the step slider moves its animation to that step's frame.
         if not show_at_frame(belt, "belt.lstm", ctx, (unit,), frame=str(t), height=BELT_HEIGHT):
             show(partial(belt, t=t), "belt.lstm", ctx, (t, unit), BELT_HEIGHT)  # a long sequence without a frame at t
+        st.html(ANIMATION_GUARD_CSS)
+        with st.container(key=ANIMATION_GUARD_KEY):
+            st.html(ANIMATION_GUARD, unsafe_allow_javascript=True)
     if "rnn" in ctx.models:
         st.caption(RNN_NOTE)
         show(partial(gate_heatmaps, ctx.lesson.rnn_trace, t=t), "belt.rnn", ctx, (t,), RNN_HEIGHT)

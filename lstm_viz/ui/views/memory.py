@@ -23,21 +23,22 @@ NOTES = (
 )
 NO_TEXT = (
     "Colouring characters needs text: choose the task “Next character” (weights Random or Pretrained) "
-    "and type any text. Here each step shows as one symbol: • a value, ✚ a marked value."
+    "and type any text. Here each step shows as one symbol: • a value, ★ a marked value."
 )
 CONNECTIVITY_HEIGHT = 380
 MODELS = ("lstm", "rnn")
 MARK = "•"
-MARKED = "✚"  # how the adding problem labels a marked step
+MARKED = "★"  # a marked step, as the tasks write it ("★marker"; DejaVu draws ✚ as a plain "+")
+MARKER_WORD = "marker"  # how a task's step label says the step is marked ("0.42 ★marker", "C ★marker")
 
 
 def glyphs(labels) -> list[str]:
     """One character per step for inputs that are not text: a one-character label as it is ("·", "a"),
-    a marked value ("0.42 ✚marker") as ✚, anything else ("store 0.70", "0.42") as a bullet."""
+    a marked value ("0.42 ★marker") as ★, anything else ("store 0.70", "0.42") as a bullet."""
     out = []
     for label in labels:
         bare = label[1:-1] if len(label) == 3 and label[0] == label[-1] == "'" else label
-        out.append(bare if len(bare) == 1 else MARKED if MARKED in bare else MARK)
+        out.append(bare if len(bare) == 1 else MARKED if MARKER_WORD in bare else MARK)
     return out
 
 

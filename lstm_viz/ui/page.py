@@ -1,0 +1,100 @@
+"""The page, top to bottom: read the scenario (URL on the first run, widgets after), build its lesson,
+draw the header and the chosen view, and mirror the scenario in the URL (``main.run`` sets up the page first).
+
+A control change that makes a bad scenario (a typo in a typed sequence, a refused upload) shows an
+``st.error`` and keeps the last good lesson on screen.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..export.lesson_figures import shown_models
+from ..scenario import Scenario
+from . import cache, classroom, downloads, header, sidebar, state, stepper, style, upload
+from .context import Context
+from .views import VIEW_MODULES
+
+TAB_KEY = state.widget_key("view")
+LABEL_TO_VIEW = {module.LABEL: v for v, module in VIEW_MODULES.items()}
+FIELD_WORDS = {"text": "sequence", "task": "task", "length": "length", "weights": "weights", "model": "network"}
+
+
+def render() -> None:
+    last_good = state.start()
+    accepted = upload.process(check=lambda weights: cache.lesson(last_good, weights))
+    if accepted is not None and state.widget_value("model", last_good.model) != "both":
+        state.set_widget("model", accepted.params.kind)  # show the network that was uploaded
+    for message in (state.pop_url_error(), upload.error() if last_good.weights == "upload" else None):
+        if message:
+            st.error(message)
+    scenario, lesson = _resolve(last_good)
+    style.apply(scenario)
+    sidebar.view_controls(scenario, max(lesson.hidden_size(m) for m in shown_models(scenario)))
+    header.title(scenario, lesson)
+    _views(scenario, lesson)
+    if scenario.presentation:
+        header.details(scenario, lesson)
+    classroom.render(scenario)  # last in the sidebar, and drawn after the view: its link box is not urgent
+    state.sync_url(state.current())
+
+
+def _resolve(last_good: Scenario):
+    """The scenario the widgets ask for and its lesson, or the last good pair with an error shown."""
+    values = sidebar.lesson_controls(last_good) | sidebar.view_values(last_good)
+    view = LABEL_TO_VIEW.get(st.session_state.get(TAB_KEY))
+    if view is not None:
+        values["view"] = view
+    uploaded = upload.weights()
+    try:
+        scenario = state.candidate(values)
+        lesson = cache.lesson(scenario, uploaded)
+    except ValueError:
+        scenario, lesson = _keep_what_works(last_good, values, uploaded)
+    state.accept(scenario)
+    return scenario, lesson
+
+
+def _keep_what_works(last_good: Scenario, values: dict, uploaded):
+    """Apply the changed controls one by one, keeping each that still makes a lesson; report the others.
+
+    So a typo in the typed sequence keeps the last good sequence but never blocks the other controls.
+    """
+    try:
+        scenario, lesson = last_good, cache.lesson(last_good, uploaded)
+    except ValueError as exc:  # only if the pieces behind the last good lesson changed (a file, a shipped model)
+        st.error(f"{exc} Showing the default lesson.")
+        scenario = Scenario()
+        lesson = cache.lesson(scenario)
+    for field, value in values.items():
+        if value == getattr(scenario, field):
+            continue
+        try:
+            trial = scenario.replace(**{field: value})
+            lesson, scenario = cache.lesson(trial, uploaded), trial
+        except ValueError as exc:
+            st.error(f"{exc} The last good {FIELD_WORDS.get(field, field)} stays in use.")
+    return scenario, lesson
+
+
+def _views(scenario: Scenario, lesson) -> None:
+    st.session_state[TAB_KEY] = VIEW_MODULES[scenario.view].LABEL
+    tabs = st.tabs([module.LABEL for module in VIEW_MODULES.values()], key=TAB_KEY, on_change="rerun")
+    for tab, view in zip(tabs, VIEW_MODULES, strict=True):
+        if tab.open:
+            with tab:
+                _view(view, lesson)
+
+
+@st.fragment
+def _view(view: str, lesson) -> None:
+    """One view with its step controls: moving the step reruns only this fragment."""
+    module = VIEW_MODULES[view]
+    scenario = state.current()
+    t = stepper.render(scenario, lesson) if module.USES_STEP else scenario.step
+    scenario = state.current()
+    if scenario.notes:
+        st.info(module.NOTES, icon=":material/visibility:")
+    ctx = Context(scenario, lesson, t)
+    module.render(ctx)
+    downloads.view_exports(ctx, view)
