@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_viz.core import LSTMParams, RNNParams
-from lstm_viz.experiments.pretrain import arrays_digest, train_one
+from lstm_viz.experiments.pretrain import arithmetic_setup, arrays_digest, same_arithmetic, shipped_setup, train_one
 from lstm_viz.pretrained import PRETRAINED_DIR, available_pretrained, load_pretrained, pretrained_record
 from lstm_viz.tasks import TASKS, make_task
 from lstm_viz.training import evaluate, held_out_batch
@@ -45,9 +45,26 @@ def test_the_adding_problem_lstm_solves_it_and_the_rnn_does_not():
 @pytest.mark.parametrize(("task", "model"), [("recall", "lstm"), ("custom", "rnn")])
 def test_the_recipe_regenerates_the_shipped_arrays_bit_for_bit(task, model):
     # The two cheapest recipes (well under a second); `python -m lstm_viz.experiments pretrain --check` does all.
+    if not same_arithmetic(arithmetic_setup(), shipped_setup()):
+        pytest.skip(f"bit for bit holds on the setup that trained the files ({shipped_setup()}), not here")
     result, record = train_one(task, model)
     assert record["arrays_sha256"] == pretrained_record(task, model)["arrays_sha256"]
     assert same_as_shipped(result, task, model)
+
+
+def test_the_shipped_files_record_the_arithmetic_they_were_trained_with():
+    setup = shipped_setup()
+    assert set(setup) == {"numpy", "numba", "llvm_cpu", "blas_core"}
+    assert all(isinstance(value, str) and value for value in setup.values())
+
+
+def test_arithmetic_setups_match_on_cpu_targets_and_minor_versions():
+    here = {"numpy": "2.4.6", "numba": "0.68.1", "llvm_cpu": "znver3", "blas_core": "Haswell"}
+    assert same_arithmetic(here, {**here, "numpy": "2.4.9"})
+    assert not same_arithmetic(here, {**here, "numpy": "2.5.0"})
+    assert not same_arithmetic(here, {**here, "llvm_cpu": "skylake-avx512"})
+    assert not same_arithmetic(here, {**here, "blas_core": "SkylakeX"})
+    assert not same_arithmetic(here, None)
 
 
 def same_as_shipped(result, task, model) -> bool:

@@ -26,8 +26,8 @@ _active = 0  # how many callers are inside one_blas_thread(); the first saves, t
 _saved_threads = 1
 
 
-def _find_thread_controls():
-    """(get, set) of the OpenBLAS that numpy loaded, or None when there is none to find."""
+def _openblas_function(name: str):
+    """``<prefix>_<name><suffix>`` from the OpenBLAS that numpy loaded, or None when there is none to find."""
     libs = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
     for path in sorted(glob.glob(os.path.join(libs, "*openblas*"))):
         try:
@@ -36,12 +36,31 @@ def _find_thread_controls():
             continue
         for prefix in _SYMBOL_PREFIXES:
             for suffix in _SYMBOL_SUFFIXES:
-                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                if get is not None and set_ is not None:
-                    set_.argtypes = [ctypes.c_int]
-                    return get, set_
+                function = getattr(lib, f"{prefix}_{name}{suffix}", None)
+                if function is not None:
+                    return function
     return None
+
+
+def _find_thread_controls():
+    """(get, set) of the OpenBLAS that numpy loaded, or None when there is none to find."""
+    get, set_ = _openblas_function("get_num_threads"), _openblas_function("set_num_threads")
+    if get is None or set_ is None:
+        return None
+    set_.argtypes = [ctypes.c_int]
+    return get, set_
+
+
+def blas_core() -> str:
+    """The CPU kernel family OpenBLAS chose at load time ("Haswell", "SkylakeX", "Zen", ...), or "unknown".
+
+    Matrix products round differently from one family to the next (other blocking, other FMA use).
+    """
+    corename = _openblas_function("get_corename")
+    if corename is None:
+        return "unknown"
+    corename.restype = ctypes.c_char_p
+    return (corename() or b"unknown").decode("ascii", "replace")
 
 
 _CONTROLS = _find_thread_controls()
