@@ -402,14 +402,19 @@ def test_text_is_coloured_by_the_chosen_quantity_of_the_focused_unit():
 
 
 # --- training ----------------------------------------------------------------------------------------
+def wait_until(condition, seconds: float = 90) -> None:
+    """Poll ``condition`` (a background training job's state) until it holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def test_training_runs_both_networks_and_shows_curves_and_snapshots():
     at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
     at.select_slider(key="train.updates").set_value(50).run()
     at.button(key="train.start").click().run()
     job = at.session_state["train.job"]
-    deadline = time.monotonic() + 90
-    while job.running and time.monotonic() < deadline:
-        time.sleep(0.3)
+    wait_until(lambda: not job.running)
     at.run()
     assert_clean(at)
     assert any("after 50 updates" in m.value for m in at.markdown)
@@ -438,9 +443,7 @@ def test_training_shows_progress_curves_and_snapshots_while_it_runs():
     at.select_slider(key="train.updates").set_value(2000).run()
     at.button(key="train.start").click().run()
     job = at.session_state["train.job"]
-    deadline = time.monotonic() + 90
-    while 400 not in job.status()["lstm"].snapshots and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_until(lambda: 400 in job.status()["lstm"].snapshots)
     at.run()
     assert job.running  # still training: what follows is the live view
     assert_clean(at)
