@@ -125,7 +125,10 @@ def test_the_cell_diagram_shows_the_focused_units_cell_state_at_the_step():
     query = {"weights": "random", "task": "sine", "T": "30", "H": "4", "unit": "3", "t": "12"}
     at = open_app(query)
     lesson = build_lesson(Scenario.from_query(query))
-    texts = " ".join(a.get("text", "") for a in chart(at, "cell.diagram")["layout"]["annotations"])
+    spec = chart(at, "cell.diagram")
+    labels = [a.get("text", "") for a in spec["layout"]["annotations"]]
+    labels += [t for trace in spec["data"] if "text" in trace.get("mode", "") for t in trace["text"]]
+    texts = " ".join(labels)
     expected = f"{lesson.lstm_trace.c[12, 3]:.3f}".replace("-", "−")
     assert expected in texts
 

@@ -50,7 +50,15 @@ def rnn_trace():
 
 
 def annotation_texts(fig: go.Figure) -> list[str]:
-    return [a.text for a in fig.layout.annotations if a.text]
+    """Every label the figure shows: layout annotations and the text of text traces (``mode`` with "text")."""
+    traced = [t for trace in fig.data if "text" in (getattr(trace, "mode", None) or "") for t in trace.text]
+    return [a.text for a in fig.layout.annotations if a.text] + [t for t in traced if t]
+
+
+def text_sizes(fig: go.Figure) -> list:
+    """The font size of every label: annotations, then text traces (one size per trace)."""
+    traced = [trace.textfont.size for trace in fig.data if "text" in (getattr(trace, "mode", None) or "")]
+    return [a.font.size for a in fig.layout.annotations] + traced
 
 
 def plain(text: str) -> str:
@@ -122,7 +130,7 @@ def test_cell_diagram_blocks_are_filled_by_gate_value_in_the_gate_colour(trace):
 
 
 def test_cell_diagram_hover_gives_exact_values_and_preactivations(trace):
-    (points,) = cell_diagram(trace, STEP, UNIT).data
+    (points,) = [d for d in cell_diagram(trace, STEP, UNIT).data if d.hovertext]
     hover = " ".join(points.hovertext)
     z_f = trace.preact[STEP, H + UNIT]
     assert f"σ({z_f:.3f})".replace("-", "−") in hover
@@ -395,13 +403,14 @@ def test_themes_make_text_big_enough_for_the_room(trace, mode):
     assert fig.layout.paper_bgcolor == "#FFFFFF" and fig.layout.plot_bgcolor == "#FFFFFF"
 
 
-def test_theme_rescales_annotations_and_switching_back_does_not_compound(trace):
+def test_theme_rescales_labels_and_switching_back_does_not_compound(trace):
     fig = cell_diagram(trace, STEP, UNIT)
-    screen = [a.font.size for a in fig.layout.annotations]
+    screen = text_sizes(fig)
+    assert len(screen) >= 4 and None not in screen  # the x_t annotation and the text traces: every label sized
     apply_theme(fig, "presentation")
     ratio = LOOKS["presentation"].base / LOOKS["screen"].base
-    assert [a.font.size for a in fig.layout.annotations] == [None if s is None else round(s * ratio, 1) for s in screen]
+    assert text_sizes(fig) == [round(s * ratio, 1) for s in screen]
     apply_theme(apply_theme(fig, "print"), "screen")
-    assert [a.font.size for a in fig.layout.annotations] == pytest.approx(screen, abs=0.15)
+    assert text_sizes(fig) == pytest.approx(screen, abs=0.15)
     with pytest.raises(ValueError, match="mode must be one of"):
         apply_theme(fig, "dark")

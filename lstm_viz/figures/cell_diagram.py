@@ -43,6 +43,8 @@ LABEL_SIZE = 14  # px at the screen theme, scaled with it
 SMALL_LABEL_SIZE = MIN_SCREEN_TEXT  # σ/tanh in the blocks, gate names, the legend line: still ≥ 14 pt in print
 BLOCK_VALUE_DIGITS = 2  # inside a 1.5-unit block; hover gives 3 decimals
 GATE_WORDS = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
+ARROW_SYMBOL = "arrow"  # a solid triangle with its tip on the point, like an annotation's arrowhead
+ARROW_SIZE = 7.0  # marker px per unit of plotly's arrowhead scale (line width × arrow size): like its arrowhead 2
 
 
 @dataclass(frozen=True)
@@ -82,27 +84,62 @@ def _flow_width(value: float) -> float:
 
 
 def _line(points, color: str, width: float, arrow: bool = False) -> list:
-    """Shapes for a polyline; the last segment ends in an arrowhead (an annotation) when ``arrow``."""
+    """Shapes for a polyline; the last segment ends in an arrowhead (a marker, see :func:`_arrows`) when ``arrow``."""
     path = "M " + " L ".join(f"{x},{y}" for x, y in points)
     shapes = [{"type": "path", "path": path, "line": {"color": color, "width": width}, "layer": "below"}]
     return shapes, ([_arrowhead(points[-2], points[-1], color, width)] if arrow else [])
 
 
-def _arrowhead(start, end, color: str, width: float) -> dict:
+def _arrowhead(start, end, color: str, width: float) -> tuple:
+    """(x, y, angle, size, colour) of the arrowhead at ``end`` of the segment from ``start``: tip on ``end``,
+    as long as plotly's annotation arrowhead 2 at this line width."""
+    angle = float(np.degrees(np.arctan2(end[0] - start[0], end[1] - start[1])))  # clockwise from "up", as plotly
+    angle = (angle + 180) % 360 - 180  # in [-180, 180), as plotly's validator would store it
+    return end[0], end[1], angle, ARROW_SIZE * width * float(np.clip(4.0 / width, 0.6, 1.4)), color
+
+
+def _arrows(heads: list) -> dict:
+    """Every arrowhead as one marker trace: plotly lays out each annotation on its own, and the 17 arrow
+    annotations were about a third of the diagram's draw time in Chromium (redrawn at every step)."""
+    xs, ys, angles, sizes, colors = zip(*heads, strict=True)
     return {
-        "x": end[0], "y": end[1], "ax": start[0], "ay": start[1],
-        "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
-        "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": float(np.clip(4.0 / width, 0.6, 1.4)),
-        "arrowwidth": width, "arrowcolor": color,
+        "type": "scatter", "x": xs, "y": ys, "mode": "markers", "hoverinfo": "skip", "showlegend": False,
+        "marker": {"symbol": ARROW_SYMBOL, "angle": angles, "size": sizes, "color": colors, "line": {"width": 0},
+                   "opacity": 1},  # a size per point makes plotly default to 0.7, as for bubbles
+        "name": "arrowheads",
     }  # fmt: skip
 
 
 def _label(x, y, text, anchor="center", size=LABEL_SIZE, color=INK, bold=False, bg=None) -> dict:
+    """A label as a dict; :func:`_texts` draws it as one point of a text trace (an annotation only with ``bg``)."""
+    return {"x": x, "y": y, "text": f"<b>{text}</b>" if bold else text, "anchor": anchor, "size": size, "color": color,
+            "bg": bg}  # fmt: skip
+
+
+def _annotation(label: dict) -> dict:
     return {
-        "x": x, "y": y, "xref": "x", "yref": "y", "text": f"<b>{text}</b>" if bold else text,
-        "showarrow": False, "xanchor": anchor, "yanchor": "middle", "font": {"size": size, "color": color},
-        **({"bgcolor": bg} if bg else {}),
+        "x": label["x"], "y": label["y"], "xref": "x", "yref": "y", "text": label["text"], "showarrow": False,
+        "xanchor": label["anchor"], "yanchor": "middle", "font": {"size": label["size"], "color": label["color"]},
+        "bgcolor": label["bg"],
     }  # fmt: skip
+
+
+TEXT_POSITION = {"center": "middle center", "left": "middle right", "right": "middle left"}  # xanchor -> textposition
+
+
+def _texts(labels: list) -> list:
+    """The labels as text traces, one per font size (a trace's text size is what the theme rescales): text in a
+    trace is drawn in one pass, where each layout annotation is measured and placed on its own."""
+    traces = []
+    for size in dict.fromkeys(label["size"] for label in labels):
+        group = [label for label in labels if label["size"] == size]
+        traces.append({
+            "type": "scatter", "mode": "text", "x": [lab["x"] for lab in group], "y": [lab["y"] for lab in group],
+            "text": [lab["text"] for lab in group], "textposition": [TEXT_POSITION[lab["anchor"]] for lab in group],
+            "textfont": {"size": size, "color": [lab["color"] for lab in group]}, "cliponaxis": False,
+            "hoverinfo": "skip", "showlegend": False, "name": "labels",
+        })  # fmt: skip
+    return traces
 
 
 def _rounded_rect(x0, y0, x1, y1, r) -> str:
@@ -122,7 +159,7 @@ def _gate_block(key: str, value: float) -> tuple[dict, list]:
         "path": _rounded_rect(x - BLOCK_W / 2, y - BLOCK_H / 2, x + BLOCK_W / 2, y + BLOCK_H / 2, 0.12),
         "fillcolor": fill,
         "line": {"color": GATE_COLORS[key], "width": 2.5},
-        "layer": "above",
+        "layer": "below",  # drawn after the wires; the text traces go on top
     }
     func = "tanh" if key == "g" else "σ"
     value_text = f"{key} = {num(value, BLOCK_VALUE_DIGITS)}"
@@ -138,7 +175,7 @@ def _node(center, symbol: str, width: float | None = None) -> tuple[dict, dict]:
     rx = (width or 2 * NODE_R) / 2
     shape = {
         "type": "circle", "x0": x - rx, "x1": x + rx, "y0": y - NODE_R, "y1": y + NODE_R,
-        "fillcolor": "#FFFFFF", "line": {"color": INK, "width": 1.5}, "layer": "above",
+        "fillcolor": "#FFFFFF", "line": {"color": INK, "width": 1.5}, "layer": "below",
     }  # fmt: skip
     return shape, _label(x, y, symbol, size=LABEL_SIZE + (0 if width else 3))
 
@@ -247,15 +284,15 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
         _label(GATE_X[k], BUS_Y - 0.4, GATE_WORDS[k], color=text_shade(GATE_COLORS[k]), size=SMALL_LABEL_SIZE)
         for k in GATE_X
     ]
+    labels = [
+        *(lab for _, labels in blocks for lab in labels),
+        *(lab for _, lab in nodes),
+        *_flow_labels(s, x_text),
+        *names,
+    ]
     layout = dict(
         shapes=[body, *wire_shapes, *(b for b, _ in blocks), *(n for n, _ in nodes)],
-        annotations=[
-            *arrows,
-            *(lab for _, labels in blocks for lab in labels),
-            *(lab for _, lab in nodes),
-            *_flow_labels(s, x_text),
-            *names,
-        ],
+        annotations=[_annotation(lab) for lab in labels if lab["bg"]],
         title=figure_title(f"LSTM cell at step t = {t}, unit {unit}"),
         xaxis={"range": [0, WIDTH], "visible": False, "fixedrange": True},
         yaxis={"range": [0, HEIGHT], "visible": False, "fixedrange": True, "scaleanchor": "x", "scaleratio": 1},
@@ -263,4 +300,5 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
         hovermode="closest",
         showlegend=False,
     )
-    return make_figure([_hover_points(s, t, unit, x_text)], layout)
+    texts = _texts([lab for lab in labels if not lab["bg"]])
+    return make_figure([_arrows(arrows), *texts, _hover_points(s, t, unit, x_text)], layout)
