@@ -9,14 +9,13 @@ chart is removed at the end of the same run. Later runs skip it (the browser has
 
 from __future__ import annotations
 
-import numpy  # noqa: F401  # whole before any session runs: see below
-import streamlit as st
-
-from . import APP_TITLE
-
 # Plotly checks the blank chart's values with isinstance(v, numpy.ndarray) on whatever numpy sys.modules
 # holds. With numpy first imported by `page`, a class opening the link at once crashed: one session's thread
 # was half-way through importing numpy when another's cue was checked ("partially initialized module").
+import numpy  # noqa: F401  # imported whole before any session runs, for the reason above
+import streamlit as st
+
+from . import APP_TITLE
 
 CHART_LIBRARY_REQUESTED = "page.chart_library_requested"  # session state: the cue was sent in this session
 CUE_KEY = "page.chart_library"  # the blank chart's key (its element gets the class st-key-page-chart_library)
