@@ -296,3 +296,21 @@ def test_test_batches_are_held_out_from_training_batches():
 def test_bad_config_is_refused_with_a_clear_message(options, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**options)
+
+
+def test_the_callback_sees_each_snapshot_as_soon_as_it_is_kept_and_as_the_result_keeps_it():
+    config = TrainConfig(hidden_size=4, batch_size=4, length=8, steps=6, snapshot_steps=(0, 2, 5), seed=3)
+    seen, views = {}, []
+
+    def callback(step, loss, progress):
+        seen[step] = sorted(progress.snapshots)
+        views.append(progress.snapshots)
+
+    result = train("adding", config, callback)
+    assert seen == {1: [0], 2: [0, 2], 3: [0, 2], 4: [0, 2], 5: [0, 2, 5], 6: [0, 2, 5]}
+    for step, (params, head) in result.snapshots.items():
+        live_params, live_head = views[-1][step]
+        live = {**live_params.arrays(), **live_head}
+        assert all(np.array_equal(array, live[name]) for name, array in {**params.arrays(), **head}.items())
+    with pytest.raises(TypeError):
+        views[0][99] = None  # a read-only view: the callback cannot change what training keeps

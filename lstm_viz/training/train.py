@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
@@ -105,6 +106,7 @@ class Progress:
     accuracy: float | None  # this minibatch's accuracy (classification tasks)
     grad_norm: float  # global gradient norm before clipping
     elapsed: float  # wall-clock seconds since training started
+    snapshots: Mapping[int, tuple] = field(default_factory=dict)  # the snapshots kept so far (read-only view)
 
 
 class TrainingCancelled(Exception):
@@ -168,7 +170,9 @@ def train(task: Task | str, config: TrainConfig | None = None, callback: Callbac
     """Train ``config.model`` on ``task`` (a Task or a task name) and return a :class:`TrainResult`.
 
     callback(step, loss, progress) runs after every update; returning False or raising
-    :class:`TrainingCancelled` stops training. Same seed, same config → bit-identical result.
+    :class:`TrainingCancelled` stops training. ``progress.snapshots`` holds the snapshots kept so far
+    ({step: (params, head)}), so a live view can show them before training ends.
+    Same seed, same config → bit-identical result.
     """
     task = make_task(task) if isinstance(task, str) else task
     config = config or TrainConfig()
@@ -178,6 +182,7 @@ def train(task: Task | str, config: TrainConfig | None = None, callback: Callbac
     weights = initial_weights(model, task, config)
     optimiser = Adam(weights, lr=config.lr)
     snapshots = {0: _freeze(model, weights)} if 0 in config.snapshot_steps else {}
+    kept = MappingProxyType(snapshots)  # what each Progress shows of them: a view, so the callback sees them live
     history: list[float] = []
     norms: list[float] = []
     best_loss, best_step, best_weights = math.inf, 0, _copy(weights)
@@ -199,7 +204,7 @@ def train(task: Task | str, config: TrainConfig | None = None, callback: Callbac
         if step in config.snapshot_steps:
             snapshots[step] = _freeze(model, weights)
         elapsed = time.perf_counter() - start
-        progress = Progress(step, config.steps, loss, smoothed, best_loss, accuracy, norm, elapsed)
+        progress = Progress(step, config.steps, loss, smoothed, best_loss, accuracy, norm, elapsed, kept)
         if callback is not None and _cancelled(callback, progress):
             stopped = "cancelled"
             break

@@ -4,18 +4,14 @@ No Streamlit here: a :class:`TrainingJob` lives in one session's state, its thre
 job (under a lock), and the page polls :meth:`TrainingJob.status`. Cancelling sets an event the training
 callback checks after every update; training then returns its best weights so far.
 
-Snapshots while it runs: :func:`~lstm_viz.training.train` hands its snapshots over only when it returns,
-so each thread first makes them: the seeded start (a run of no update at all), then one run to the last
-snapshot step that keeps every snapshot on the way; it publishes those weights, then runs the whole
-configuration. Training is deterministic (same seed, same minibatches, same updates), so these are bit for
-bit the weights the full run keeps at those steps; the price is re-making the updates up to the last
-snapshot (20 % of the run in the Train view). A snapshot hook in ``train`` would make that re-run unneeded.
+Snapshots while it runs: every update's :class:`~lstm_viz.training.Progress` carries the snapshots kept so
+far, which the callback publishes, so "before" and "during" are on screen as soon as training reaches them.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,7 +24,6 @@ MODELS = ("lstm", "rnn")
 @dataclass
 class _Run:
     losses: list = field(default_factory=list)
-    progress: Progress | None = None
     snapshots: dict = field(default_factory=dict)  # update -> params, published as soon as they are known
     result: TrainResult | None = None
     error: str | None = None
@@ -45,12 +40,6 @@ class RunStatus:
     result: TrainResult | None
     error: str | None
     snapshots: dict  # update -> params: the weights after that many updates, known so far
-    at: int  # updates done by the training call running now: below ``step`` while it re-makes known ones
-
-    @property
-    def replaying(self) -> bool:
-        """Re-making updates already made, up to the last snapshot (see the module doc)."""
-        return self.at < self.step
 
 
 class TrainingJob:
@@ -101,7 +90,6 @@ class TrainingJob:
                     result=run.result,
                     error=run.error,
                     snapshots=dict(run.snapshots),
-                    at=run.progress.step if run.progress is not None else 0,
                 )
                 for model, run in self._runs.items()
             }
@@ -111,20 +99,11 @@ class TrainingJob:
 
         def callback(step: int, loss: float, progress: Progress):
             with self._lock:
-                if step > len(run.losses):  # a re-run of updates already made adds nothing new
-                    run.losses.append(loss)
-                run.progress = progress
+                run.losses.append(loss)
+                run.snapshots.update({s: params for s, (params, _) in progress.snapshots.items()})
             return not self._cancel.is_set()
 
         try:
-            for step in _early_runs(config.snapshot_steps):
-                keep = tuple(s for s in config.snapshot_steps if s <= step)
-                early = train(self.task, replace(config, steps=step, snapshot_steps=keep), callback)
-                if early.stopped not in ("steps", "time") or early.steps_run < step:  # cancelled or diverged
-                    self._finish(run, result=early)
-                    return
-                with self._lock:
-                    run.snapshots.update({s: params for s, (params, _) in early.snapshots.items()})
             result = train(self.task, config, callback)
         except Exception as exc:  # shown on the page: a failed run must not take the session down
             self._finish(run, error=f"{type(exc).__name__}: {exc}")
@@ -136,10 +115,3 @@ class TrainingJob:
             run.result, run.error = result, error
             if result is not None:
                 run.snapshots.update({step: params for step, (params, _) in result.snapshots.items()})
-
-
-def _early_runs(snapshot_steps: tuple[int, ...]) -> list[int]:
-    """How long the runs before the full one are: none at all for the seeded start (snapshot 0, on screen at
-    once), then one to the last snapshot that keeps every snapshot on the way."""
-    return [step for step in (0 if 0 in snapshot_steps else None, max(snapshot_steps, default=0) or None)
-            if step is not None]  # fmt: skip

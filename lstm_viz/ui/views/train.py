@@ -171,8 +171,7 @@ def _live(ctx: Context) -> None:
     status = job.status()
     for model in MODELS:
         run = status[model]
-        again = f" (snapshot kept; the full run is re-making update {run.at})" if run.replaying else ""
-        text = f"{ctx.label(model)}: {run.step} / {run.steps} updates{again}"
+        text = f"{ctx.label(model)}: {run.step} / {run.steps} updates"
         st.progress(run.step / max(run.steps, 1), text=text)
     _curves(ctx, status, exports=False)  # nothing to save until the run ends
     snapshots = {m: status[m].snapshots for m in MODELS if status[m].snapshots}
