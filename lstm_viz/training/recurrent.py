@@ -14,6 +14,7 @@ import numpy as np
 from ..core import PARAM_NAMES, LSTMParams, RNNParams
 from ..core.lstm_kernels import lstm_backward_kernel, lstm_forward_kernel
 from ..core.rnn_kernels import rnn_backward_kernel, rnn_forward_kernel
+from ..core.shared_kernels import read_only  # a view: the weights themselves stay writeable for the optimiser
 
 
 class LSTMModel:
@@ -93,13 +94,6 @@ def model_of(params) -> type[LSTMModel] | type[RNNModel]:
         if isinstance(params, model.params_class):
             return model
     raise ValueError(f"expected LSTMParams or RNNParams, got {type(params).__name__}.")
-
-
-def read_only(array: np.ndarray) -> np.ndarray:
-    """A read-only view of ``array`` (the array itself stays writeable for the optimiser)."""
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 def writeable_arrays(params) -> dict[str, np.ndarray]:
