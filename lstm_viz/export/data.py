@@ -48,7 +48,7 @@ def exact(value) -> str:
     return repr(float(value))
 
 
-def _csv(header, rows) -> bytes:
+def csv_bytes(header, rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -128,7 +128,7 @@ def table_csv(lesson: Lesson, name: str, analyses: LessonAnalyses | None = None)
     }
     if name not in makers:
         raise ValueError(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}.")
-    return _csv(*makers[name]())
+    return csv_bytes(*makers[name]())
 
 
 def view_csv(lesson: Lesson, view: str, analyses: LessonAnalyses | None = None) -> bytes:
@@ -181,6 +181,11 @@ def _dataclass_arrays(holder, prefix: str, skip=()) -> dict[str, np.ndarray]:
 
 def lesson_npz(lesson: Lesson, scenario: Scenario, analyses: LessonAnalyses | None = None) -> bytes:
     """One compressed ``.npz`` with the scenario, inputs, parameters, traces and gradients (see the module doc)."""
+    return npz_bytes(lesson_arrays(lesson, scenario, analyses))
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """``arrays`` as one compressed ``.npz`` file's bytes (nothing pickled: text is NumPy unicode)."""
     out = io.BytesIO()
-    np.savez_compressed(out, **lesson_arrays(lesson, scenario, analyses))
+    np.savez_compressed(out, **arrays)
     return out.getvalue()

@@ -17,13 +17,12 @@ missing when its run failed), plus what the run was started for.
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
 
 from ..scenario import Scenario
-from .data import _csv, exact
+from .data import csv_bytes, exact, npz_bytes
 
 MODELS = ("lstm", "rnn")
 CSV_SERIES = (("loss", "history"), ("grad_norm", "grad_norms"))  # column suffix, TrainResult attribute
@@ -43,7 +42,7 @@ def training_table(results: dict) -> tuple[list[str], list[list]]:
 
 def training_csv(results: dict) -> bytes:
     """``training.csv`` as UTF-8 bytes (header row first)."""
-    return _csv(*training_table(results))
+    return csv_bytes(*training_table(results))
 
 
 def training_arrays(results: dict, scenario: Scenario, run: dict) -> dict[str, np.ndarray]:
@@ -73,9 +72,7 @@ def training_arrays(results: dict, scenario: Scenario, run: dict) -> dict[str, n
 
 def training_npz(results: dict, scenario: Scenario, run: dict) -> bytes:
     """One compressed ``.npz`` with the run's losses, final weights and snapshots (see the module doc)."""
-    out = io.BytesIO()
-    np.savez_compressed(out, **training_arrays(results, scenario, run))
-    return out.getvalue()
+    return npz_bytes(training_arrays(results, scenario, run))
 
 
 def _weights(prefix: str, params, head: dict | None) -> dict[str, np.ndarray]:
