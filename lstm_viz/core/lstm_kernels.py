@@ -17,25 +17,27 @@ from .shared_kernels import add_rows_mat, input_projection, read_only, weight_gr
 
 
 @kernel(vector=True)
-def lstm_cell_forward(z, c_prev, gates, c, tanh_c, h):
-    """One cell, one step: z, gates (4H,) = (i, f, g, o); c_prev, c, tanh_c, h (H,).
+def lstm_cells_forward(z, c_prev, gates, c, tanh_c, h):
+    """One step of a batch of cells: z, gates (B, 4H) = (i, f, g, o); c_prev, c, tanh_c, h (B, H).
 
-    One short loop per equation: each touches few arrays, so LLVM vectorises every one of them
-    (a single loop writing all six arrays needs more run-time overlap checks than it will emit).
+    One loop per equation over each row: each touches few arrays, so LLVM vectorises every one of
+    them (a single loop writing all the arrays needs more run-time overlap checks than it will emit).
+    The gate loop is one loop over all 4H gates, σ or tanh per element (:func:`.activations.squash`).
     """
-    hidden = c.shape[0]
-    for r in range(2 * hidden):
-        gates[r] = sigmoid(z[r])  # i, f
-    for r in range(2 * hidden, 3 * hidden):
-        gates[r] = tanh(z[r])  # g
-    for r in range(3 * hidden, 4 * hidden):
-        gates[r] = sigmoid(z[r])  # o
-    for j in range(hidden):
-        c[j] = gates[hidden + j] * c_prev[j] + gates[j] * gates[2 * hidden + j]
-    for j in range(hidden):
-        tanh_c[j] = tanh(c[j])
-    for j in range(hidden):
-        h[j] = gates[3 * hidden + j] * tanh_c[j]
+    batch, hidden = c.shape
+    for b in range(batch):
+        for r in range(2 * hidden):
+            gates[b, r] = sigmoid(z[b, r])  # i, f
+        for r in range(2 * hidden, 3 * hidden):
+            gates[b, r] = tanh(z[b, r])  # g
+        for r in range(3 * hidden, 4 * hidden):
+            gates[b, r] = sigmoid(z[b, r])  # o
+        for j in range(hidden):
+            c[b, j] = gates[b, hidden + j] * c_prev[b, j] + gates[b, j] * gates[b, 2 * hidden + j]
+        for j in range(hidden):
+            tanh_c[b, j] = tanh(c[b, j])
+        for j in range(hidden):
+            h[b, j] = gates[b, 3 * hidden + j] * tanh_c[b, j]
 
 
 @kernel(vector=True)
@@ -57,38 +59,41 @@ def lstm_forward_kernel(x, weight_ih, weight_hh, bias, h0, c0):
         h_prev = h[t - 1] if t > 0 else h_start
         c_prev = c[t - 1] if t > 0 else c_start
         add_rows_mat(z[t], h_prev, weight_hh_t)
-        for b in range(batch):
-            lstm_cell_forward(z[t, b], c_prev[b], gates[t, b], c[t, b], tanh_c[t, b], h[t, b])
+        lstm_cells_forward(z[t], c_prev, gates[t], c[t], tanh_c[t], h[t])
     return z, gates, c, tanh_c, h
 
 
 @kernel(vector=True)
-def lstm_cell_backward(dh, dc_later, gates, c_prev, tanh_c, dz, dgates, dc_total, dc_prev):
-    """One cell, one step, backwards. All (H,) except gates, dz, dgates: (4H,).
+def lstm_cells_backward(dh, dc_later, gates, c_prev, tanh_c, dz, dgates, dc_total, dc_prev):
+    """One step of a batch of cells, backwards. All (B, H) except gates, dz, dgates: (B, 4H).
 
     dh = ∂L/∂h_t (total); dc_later = ∂L/∂c_t through c_{t+1}. Writes
         dc_total = dc_later + dh ⊙ o ⊙ (1 − tanh²c_t)
         ∂L/∂o = dh ⊙ tanh c_t,  ∂L/∂i = dc ⊙ g,  ∂L/∂g = dc ⊙ i,  ∂L/∂f = dc ⊙ c_{t-1}
         dz = those times σ' = s(1 − s) or tanh' = 1 − g²;   dc_prev = dc ⊙ f
-    ``dc_prev`` may be the same array as ``dc_later`` (it is read in the first loop, written in the last).
-    One loop per equation, as in :func:`lstm_cell_forward`, so that each vectorises.
+    ``dc_prev`` may be the same array as ``dc_later`` (each row reads it in its first loop and writes it in
+    its last). One loop per gate per row, as in :func:`lstm_cells_forward`, so that each vectorises (a loop
+    storing to all four gates' offsets of one array would not: LLVM cannot rule out that they overlap).
     """
-    hidden = dh.shape[0]
+    batch, hidden = dh.shape
     i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden  # offsets of the gates along the 4H axis
-    for j in range(hidden):
-        dc_total[j] = dc_later[j] + dh[j] * gates[o + j] * (1.0 - tanh_c[j] * tanh_c[j])
-    for j in range(hidden):
-        dgates[i + j] = dc_total[j] * gates[g + j]
-        dgates[f + j] = dc_total[j] * c_prev[j]
-        dgates[g + j] = dc_total[j] * gates[i + j]
-        dgates[o + j] = dh[j] * tanh_c[j]
-    for j in range(hidden):
-        dz[i + j] = dgates[i + j] * gates[i + j] * (1.0 - gates[i + j])
-        dz[f + j] = dgates[f + j] * gates[f + j] * (1.0 - gates[f + j])
-        dz[g + j] = dgates[g + j] * (1.0 - gates[g + j] * gates[g + j])
-        dz[o + j] = dgates[o + j] * gates[o + j] * (1.0 - gates[o + j])
-    for j in range(hidden):
-        dc_prev[j] = dc_total[j] * gates[f + j]
+    for b in range(batch):
+        for j in range(hidden):
+            dc_total[b, j] = dc_later[b, j] + dh[b, j] * gates[b, o + j] * (1.0 - tanh_c[b, j] * tanh_c[b, j])
+        for j in range(hidden):
+            dgates[b, i + j] = dc_total[b, j] * gates[b, g + j]
+            dz[b, i + j] = dgates[b, i + j] * gates[b, i + j] * (1.0 - gates[b, i + j])
+        for j in range(hidden):
+            dgates[b, f + j] = dc_total[b, j] * c_prev[b, j]
+            dz[b, f + j] = dgates[b, f + j] * gates[b, f + j] * (1.0 - gates[b, f + j])
+        for j in range(hidden):
+            dgates[b, g + j] = dc_total[b, j] * gates[b, i + j]
+            dz[b, g + j] = dgates[b, g + j] * (1.0 - gates[b, g + j] * gates[b, g + j])
+        for j in range(hidden):
+            dgates[b, o + j] = dh[b, j] * tanh_c[b, j]
+            dz[b, o + j] = dgates[b, o + j] * gates[b, o + j] * (1.0 - gates[b, o + j])
+        for j in range(hidden):
+            dc_prev[b, j] = dc_total[b, j] * gates[b, f + j]
 
 
 @kernel(vector=True)
@@ -108,11 +113,7 @@ def lstm_bptt(weight_hh, c0, gates, c, tanh_c, dh, dc_last):
     dh_total[steps - 1] = dh[steps - 1]
     for t in range(steps - 1, -1, -1):
         c_prev = c[t - 1] if t > 0 else c0
-        for b in range(batch):
-            lstm_cell_backward(
-                dh_total[t, b], dc_next[b], gates[t, b], c_prev[b], tanh_c[t, b],
-                dz[t, b], dgates[t, b], dc_total[t, b], dc_next[b],
-            )  # fmt: skip
+        lstm_cells_backward(dh_total[t], dc_next, gates[t], c_prev, tanh_c[t], dz[t], dgates[t], dc_total[t], dc_next)
         dh_prev = dh_total[t - 1] if t > 0 else dh0
         if t > 0:
             dh_prev[:] = dh[t - 1]
@@ -143,14 +144,17 @@ def lstm_jacobians(weight_hh, c0, gates, c, tanh_c):
     d_h = np.eye(hidden, dtype=c.dtype)
     d_c = np.zeros_like(d_h)
     dz = np.empty((hidden, 4 * hidden), dtype=c.dtype)
-    scratch_gates = np.empty(4 * hidden, dtype=c.dtype)
-    scratch_dc = np.empty(hidden, dtype=c.dtype)
+    scratch_gates = np.empty_like(dz)
+    scratch_dc = np.empty_like(d_h)
     jacobians = np.empty((steps, hidden, hidden), dtype=c.dtype)
     for t in range(steps - 1, -1, -1):
         jacobians[t] = d_h
         c_prev = c[t - 1] if t > 0 else c0
-        for k in range(hidden):
-            lstm_cell_backward(d_h[k], d_c[k], gates[t], c_prev, tanh_c[t], dz[k], scratch_gates, scratch_dc, d_c[k])
+        rows = (hidden, hidden)  # every row of the adjoint goes back through the same step of the cell
+        lstm_cells_backward(
+            d_h, d_c, np.broadcast_to(gates[t], (hidden, 4 * hidden)), np.broadcast_to(c_prev, rows),
+            np.broadcast_to(tanh_c[t], rows), dz, scratch_gates, scratch_dc, d_c,
+        )  # fmt: skip
         d_h[:] = 0.0
         add_rows_mat(d_h, dz, weight_hh)
     return jacobians

@@ -80,8 +80,9 @@ def input_projection(x, weight_ih, bias):
     z = np.empty((steps, batch, rows), dtype=x.dtype)
     for t in range(steps):
         for b in range(batch):
-            z[t, b] = bias
-            add_vec_mat(z[t, b], x[t, b], weight_ih_t)
+            for r in range(rows):
+                z[t, b, r] = bias[r]
+        add_rows_mat(z[t], x[t], weight_ih_t)
     return z
 
 
