@@ -9,6 +9,9 @@ Two options make the core's loops vectorise, and neither assumes the numbers are
 ``ZeroDivisionError`` (the check's branch alone stops LLVM from vectorising a loop that divides),
 and ``fastmath={"contract"}`` lets a·b + c become one fused multiply-add (one rounding instead of
 two). No ``nnan``/``ninf``: overflow must still behave as IEEE for the extreme-weight lessons.
+``@kernel(vector=True, sums=True)`` also allows ``reassoc``, so that a loop summing into one scalar
+vectorises (partial sums per lane, added at the end): it changes the rounding of the sum, never how
+inf/NaN propagate.
 """
 
 from __future__ import annotations
@@ -19,16 +22,18 @@ from numba import njit
 from numba.core.errors import NumbaWarning
 
 VECTOR_OPTIONS = {"error_model": "numpy", "fastmath": {"contract"}}
+SUM_OPTIONS = {"error_model": "numpy", "fastmath": {"contract", "reassoc"}}
 
 
-def kernel(fn=None, *, vector: bool = False):
+def kernel(fn=None, *, vector: bool = False, sums: bool = False):
     """Compile ``fn`` with ``@njit(cache=True)``, or without the on-disk cache if none is writable.
 
-    ``@kernel(vector=True)`` adds :data:`VECTOR_OPTIONS` (IEEE division, fused multiply-add).
+    ``@kernel(vector=True)`` adds :data:`VECTOR_OPTIONS` (IEEE division, fused multiply-add);
+    ``sums=True`` adds :data:`SUM_OPTIONS` instead (the same, plus reassociated sums).
     """
     if fn is None:
-        return lambda f: kernel(f, vector=vector)
-    options = VECTOR_OPTIONS if vector else {}
+        return lambda f: kernel(f, vector=vector, sums=sums)
+    options = SUM_OPTIONS if sums else VECTOR_OPTIONS if vector else {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NumbaWarning)

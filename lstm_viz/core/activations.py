@@ -4,8 +4,7 @@ libm's ``exp``/``tanh`` are opaque scalar calls (numba ships no vector maths lib
 they dominated the forward pass. Both activations come from one evaluation of e^y − s, y ≤ 0:
     σ(z)   = 1 / (1 + e) for z ≥ 0, e / (1 + e) for z < 0      e = e^{−|z|}            (s = 0)
     tanh x = −m / (2 + m) · sign x                              m = e^{−2|x|} − 1 ∈ (−1, 0]  (s = 1)
-so a loop over all four gates (σ, σ, tanh, σ) is one branch-free loop that picks k = 1 or 2 and
-s = 0 or 1 per element (:func:`squash`). e^y − s is evaluated the textbook way:
+(:func:`squash`, with k = 1 or 2 and s = 0 or 1). e^y − s is evaluated the textbook way:
     y = n ln2 + r,  n = round(y / ln2),  |r| ≤ ln2/2        (Cody–Waite, ln2 split in two parts)
     e^r − 1 = q = r + r² P(r)                               (Taylor, to the working precision)
     e^y − s = 2^n q + (2^n − s)                             (one fused multiply-add: exact near 0)

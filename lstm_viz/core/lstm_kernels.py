@@ -22,7 +22,6 @@ def lstm_cells_forward(z, c_prev, gates, c, tanh_c, h):
 
     One loop per equation over each row: each touches few arrays, so LLVM vectorises every one of
     them (a single loop writing all the arrays needs more run-time overlap checks than it will emit).
-    The gate loop is one loop over all 4H gates, σ or tanh per element (:func:`.activations.squash`).
     """
     batch, hidden = c.shape
     for b in range(batch):

@@ -1,9 +1,10 @@
 """Pieces both models share: the mat-vecs of the recurrence, the input projection, the weight gradients.
 
 All arrays are time-major, ``(T, B, ·)``, so that one timestep of a batch is contiguous.
-The weight gradients sum an outer product over all T·B rows: that is one matrix product each,
-done by numpy's own BLAS outside numba (numba's ``@`` would need scipy), on one BLAS thread
-(see :mod:`.blas`). Everything else is jitted loops.
+The recurrent weights' gradient sums an outer product over all T·B rows: one matrix product, done
+by numpy's own BLAS outside numba (numba's ``@`` would need scipy), on one BLAS thread (see
+:mod:`.blas`). Everything else is jitted loops, the input side's gradients included: with few
+inputs D those products are too thin for BLAS to run fast.
 """
 
 from __future__ import annotations
@@ -86,23 +87,46 @@ def input_projection(x, weight_ih, bias):
     return z
 
 
+@kernel(sums=True)
+def input_grads(dz, x, weight_ih):
+    """The input side of the linear layer's gradients, over all T·B rows: dz (T, B, R); x (T, B, D).
+
+    Returns dW_ih = Σ dz xᵀ (R, D), db = Σ dz (R,), dx = W_ihᵀ dz (T, B, D), in one pass over dz.
+    """
+    steps, batch, rows = dz.shape
+    inputs = x.shape[2]
+    weight_ih_t = np.ascontiguousarray(weight_ih.T)
+    d_weight_ih_t = np.zeros((inputs, rows), dtype=dz.dtype)
+    d_bias = np.zeros(rows, dtype=dz.dtype)
+    dx = np.empty_like(x)
+    for t in range(steps):
+        for b in range(batch):
+            for r in range(rows):
+                d_bias[r] += dz[t, b, r]
+            for d in range(inputs):
+                x_d = x[t, b, d]
+                total = dz[t, b, 0] * weight_ih_t[d, 0]  # the first term starts the sum in the arrays' precision
+                d_weight_ih_t[d, 0] += x_d * dz[t, b, 0]
+                for r in range(1, rows):
+                    d_weight_ih_t[d, r] += x_d * dz[t, b, r]
+                    total += dz[t, b, r] * weight_ih_t[d, r]
+                dx[t, b, d] = total
+    return np.ascontiguousarray(d_weight_ih_t.T), d_bias, dx
+
+
 def weight_grads(dz, x, h0, h, weight_ih):
     """Gradients of the linear layer z_t = W_ih x_t + W_hh h_{t-1} + b, summed over steps and batch.
 
     dz: (T, B, R) ∂L/∂z;  x: (T, B, D);  h0: (B, H);  h: (T, B, H)
-    returns dW_ih = Σ dz x^T (R, D), dW_hh = Σ dz h_{t-1}^T (R, H), db = Σ dz (R,), dx = W_ih^T dz (T, B, D),
-    each a single matrix product over all T·B rows (h_{t-1} is h0 at t = 0).
+    returns dW_ih = Σ dz x^T (R, D), dW_hh = Σ dz h_{t-1}^T (R, H), db = Σ dz (R,), dx = W_ih^T dz (T, B, D);
+    dW_hh is a single matrix product over all T·B rows (h_{t-1} is h0 at t = 0), the rest :func:`input_grads`.
     """
     steps, batch, rows = dz.shape
     flat_dz = dz.reshape(steps * batch, rows)
-    flat_x = x.reshape(steps * batch, -1)
     hidden = h.shape[2]
-    largest = dz.size * max(hidden, flat_x.shape[1])  # multiply-adds of the biggest product below
-    with np.errstate(all="ignore"), one_blas_thread(largest):  # overflow becomes inf/NaN, flagged by callers
-        d_weight_ih = flat_dz.T @ flat_x
+    with np.errstate(all="ignore"), one_blas_thread(dz.size * hidden):  # overflow becomes inf/NaN, flagged by callers
         d_weight_hh = dz[0].T @ h0
         if steps > 1:
             d_weight_hh += flat_dz[batch:].T @ h[:-1].reshape((steps - 1) * batch, hidden)
-        d_bias = flat_dz.sum(axis=0)
-        dx = (flat_dz @ weight_ih).reshape(x.shape)
+    d_weight_ih, d_bias, dx = input_grads(dz, x, weight_ih)
     return d_weight_ih, d_weight_hh, d_bias, dx
