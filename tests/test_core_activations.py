@@ -16,6 +16,7 @@ from lstm_viz.core.allocator import reuse_freed_memory
 from lstm_viz.core.blas import _CONTROLS, THREADING_THRESHOLD, one_blas_thread
 
 ULP = 2.0**-52  # relative spacing of float64 at 1
+FLOAT32_ULP = 2.0**-23
 SCALES = [1e-300, 1e-12, 1e-6, 1e-3, 0.1, 0.5, 1.0, 3.0, 10.0, 30.0, 300.0, 1e300]
 EDGES = np.array([0.0, -0.0, np.inf, -np.inf, 50.0, -50.0, 709.0, -709.0, 745.0, -746.0, 19.1, -19.1, 5e-324])
 
@@ -70,6 +71,27 @@ def test_edges_behave_as_ieee_and_numpy_say():
     assert _apply_sigmoid(np.array([0.0]))[0] == 0.5 and _apply_exp(np.array([0.0]))[0] == 1.0
     assert np.isnan(_apply_tanh(np.array([np.nan]))[0]) and np.isnan(_apply_sigmoid(np.array([np.nan]))[0])
     assert np.signbit(_apply_tanh(np.array([-0.0]))[0])
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e-3, 0.5, 3.0, 30.0, 1e30])
+def test_float32_activations_compute_in_float32_within_two_float32_ulp(scale):
+    z = (np.random.default_rng(3).normal(size=20_000) * scale).astype(np.float32)
+    exact = z.astype(np.float64)
+    sigma, tanh_z = _apply_sigmoid(z), _apply_tanh(z)
+    assert sigma.dtype == tanh_z.dtype == np.float32
+    with np.errstate(over="ignore"):
+        expected_sigma = reference_sigmoid(exact)
+    scored = expected_sigma > np.finfo(np.float32).tiny  # below it float32 keeps fewer digits (subnormal)
+    assert _max_relative_error(sigma[scored].astype(np.float64), expected_sigma[scored]) < 2 * FLOAT32_ULP
+    assert _max_relative_error(tanh_z.astype(np.float64), np.tanh(exact)) < 2 * FLOAT32_ULP
+
+
+def test_float32_edges_behave_as_ieee_says():
+    edges = EDGES.astype(np.float32)
+    with np.errstate(over="ignore"):
+        assert np.array_equal(_apply_tanh(edges), np.tanh(edges))
+        assert np.array_equal(_apply_sigmoid(edges), reference_sigmoid(edges.astype(np.float64)).astype(np.float32))
+    assert np.signbit(_apply_tanh(np.array([-0.0], dtype=np.float32))[0])
 
 
 def test_one_blas_thread_restores_the_callers_thread_count():

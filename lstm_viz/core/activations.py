@@ -98,7 +98,7 @@ def _taylor_float32(r, r2):
     return p01 + r2 * (p23 + r2 * p45)
 
 
-# EXP underflow bounds: e^y < half the smallest subnormal below them (e^-744.4 and e^-103.3 are the smallest)
+# underflow: below it e^y is under half the smallest subnormal (e^-744.4 in float64, e^-103.3 in float32)
 _FLOAT64 = _helpers(np.float64, np.int64, 52, 1023, 6.93147180369123816490e-01, 1.90821492927058770002e-10,
                     -745.2, _taylor_float64)  # fmt: skip
 _FLOAT32 = _helpers(np.float32, np.int32, 23, 127, 0.693145751953125, 1.428606765330187045e-06,
@@ -106,6 +106,7 @@ _FLOAT32 = _helpers(np.float32, np.int32, 23, 127, 0.693145751953125, 1.42860676
 
 
 def _in_precision(x):
+    """The (exp_minus, squash) pair for a numba scalar type: float32's for float32, float64's otherwise."""
     return _FLOAT32 if x == types.float32 else _FLOAT64
 
 
