@@ -64,6 +64,48 @@ def add_rows_mat(out, rows, matrix):
         add_vec_mat(out[b], rows[b], matrix)
 
 
+@kernel(sums=True)
+def add_mat_vec(out, matrix, vec):
+    """out += matrix @ vec, i.e. out[r] += Σ_k matrix[r, k] · vec[k]; out (R,), matrix (R, K), vec (K,).
+
+    The dot form of :func:`add_vec_mat` (same product, with the matrix transposed): four rows per
+    pass share each load of ``vec``, and the sums over k run in vector lanes (``sums=True``).
+    """
+    rows, depth = matrix.shape
+    full = rows - rows % MATVEC_ROWS
+    for r in range(0, full, MATVEC_ROWS):
+        s0 = s1 = s2 = s3 = 0.0
+        for k in range(depth):
+            v = vec[k]
+            s0 += matrix[r, k] * v
+            s1 += matrix[r + 1, k] * v
+            s2 += matrix[r + 2, k] * v
+            s3 += matrix[r + 3, k] * v
+        out[r] += s0
+        out[r + 1] += s1
+        out[r + 2] += s2
+        out[r + 3] += s3
+    for r in range(full, rows):
+        s = 0.0
+        for k in range(depth):
+            s += matrix[r, k] * vec[k]
+        out[r] += s
+
+
+@kernel(vector=True)
+def add_rows_mat_t(out, rows, matrix, matrix_t):
+    """out += rows @ matrix like :func:`add_rows_mat`, also given ``matrix_t``: matrix.T, C-contiguous.
+
+    One row (B = 1) takes the dot form on ``matrix_t`` (:func:`add_mat_vec`): for the backward
+    pass's W_hh^T ∂L/∂z (N = H outputs, depth K = 4H) that is 1.3–1.9× faster than K short
+    passes over ``out``. A batch keeps :func:`add_rows_mat`'s shared loads of ``matrix``.
+    """
+    if rows.shape[0] == 1:
+        add_mat_vec(out[0], matrix_t, rows[0])
+    else:
+        add_rows_mat(out, rows, matrix)
+
+
 def read_only(array: np.ndarray) -> np.ndarray:
     """A read-only view: kernels always receive the same flags, so numba compiles one version per dtype."""
     view = array.view()
@@ -102,6 +144,6 @@ def weight_grads(dz, x, h0, h, weight_ih):
         d_weight_hh = dz[0].T @ h0
         if steps > 1:
             d_weight_hh += flat_dz[batch:].T @ h[:-1].reshape((steps - 1) * batch, hidden)
-        d_bias = flat_dz.sum(axis=0)
+        d_bias = np.ones(steps * batch, dtype=dz.dtype) @ flat_dz  # BLAS: twice numpy's column sum
         dx = (flat_dz @ weight_ih).reshape(x.shape)
     return d_weight_ih, d_weight_hh, d_bias, dx
