@@ -70,12 +70,15 @@ def add_mat_vec(out, matrix, vec):
 
     The dot form of :func:`add_vec_mat` (same product, with the matrix transposed): four rows per
     pass share each load of ``vec``, and the sums over k run in vector lanes (``sums=True``).
+    Each sum starts from its k = 0 term (K >= 1), so it has the arrays' dtype: a 0.0 literal
+    would make float32 sums float64.
     """
     rows, depth = matrix.shape
     full = rows - rows % MATVEC_ROWS
     for r in range(0, full, MATVEC_ROWS):
-        s0 = s1 = s2 = s3 = 0.0
-        for k in range(depth):
+        v = vec[0]
+        s0, s1, s2, s3 = matrix[r, 0] * v, matrix[r + 1, 0] * v, matrix[r + 2, 0] * v, matrix[r + 3, 0] * v
+        for k in range(1, depth):
             v = vec[k]
             s0 += matrix[r, k] * v
             s1 += matrix[r + 1, k] * v
@@ -86,8 +89,8 @@ def add_mat_vec(out, matrix, vec):
         out[r + 2] += s2
         out[r + 3] += s3
     for r in range(full, rows):
-        s = 0.0
-        for k in range(depth):
+        s = matrix[r, 0] * vec[0]
+        for k in range(1, depth):
             s += matrix[r, k] * vec[k]
         out[r] += s
 
