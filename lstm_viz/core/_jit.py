@@ -9,9 +9,11 @@ Two options make the core's loops vectorise, and neither assumes the numbers are
 ``ZeroDivisionError`` (the check's branch alone stops LLVM from vectorising a loop that divides),
 and ``fastmath={"contract"}`` lets a·b + c become one fused multiply-add (one rounding instead of
 two). No ``nnan``/``ninf``: overflow must still behave as IEEE for the extreme-weight lessons.
-``@kernel(vector=True, sums=True)`` also allows ``reassoc``, so that a loop summing into one scalar
-vectorises (partial sums per lane, added at the end): it changes the rounding of the sum, never how
-inf/NaN propagate.
+
+``@kernel(vector=True, sums=True)`` also grants ``reassoc``, which LLVM needs to split one running
+sum into vector lanes. Only for kernels whose loops are plain sums of products (IEEE inf/NaN are
+unaffected, only the order of the additions changes): never for the activations, whose order of
+operations *is* their accuracy (reassociated, Cody–Waite's two-part ln 2 would fold into one).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def kernel(fn=None, *, vector: bool = False, sums: bool = False):
     """Compile ``fn`` with ``@njit(cache=True)``, or without the on-disk cache if none is writable.
 
     ``@kernel(vector=True)`` adds :data:`VECTOR_OPTIONS` (IEEE division, fused multiply-add);
-    ``sums=True`` adds :data:`SUM_OPTIONS` instead (the same, plus reassociated sums).
+    ``sums=True`` adds :data:`SUM_OPTIONS` instead (the same, and sums vectorised across lanes).
     """
     if fn is None:
         return lambda f: kernel(f, vector=vector, sums=sums)

@@ -17,11 +17,16 @@ def frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def sequence_inputs(params, x, batched: bool) -> np.ndarray:
-    """Validate ``x`` ((T, D), or (B, T, D) when ``batched``) and return it time-major, (T, B, D)."""
+def sequence_inputs(params, x, batched: bool, copy: bool = True) -> np.ndarray:
+    """Validate ``x`` ((T, D), or (B, T, D) when ``batched``) and return it time-major, (T, B, D).
+
+    ``copy=False`` when the result is read once and not kept (the backward pass): it may then be
+    a read-only view of the caller's array.
+    """
     if batched:
-        return frozen(np.ascontiguousarray(check_batch(x, params.input_size, params.dtype).transpose(1, 0, 2)))
-    return frozen(check_sequence(x, params.input_size, params.dtype)[:, None, :])
+        x = check_batch(x, params.input_size, params.dtype, copy=copy)
+        return frozen(np.ascontiguousarray(x.transpose(1, 0, 2)))
+    return frozen(check_sequence(x, params.input_size, params.dtype, copy=copy)[:, None, :])
 
 
 def initial_state(params, value, batch: int, batched: bool, name: str) -> np.ndarray:
@@ -49,10 +54,29 @@ def to_kernel(array: np.ndarray, batched: bool, dtype) -> np.ndarray:
 
 def upstream_gradient(params, dh, steps: int, batch: int, batched: bool) -> np.ndarray:
     """Validate the direct per-step gradients ``dh`` ((T, H) or (B, T, H)) and return them as (T, B, H)."""
-    arr = as_float_array(dh, "dh", params.dtype)
+    arr = as_float_array(dh, "dh", params.dtype, copy=False)  # read once by the kernel, never kept
     shape = (batch, steps, params.hidden_size) if batched else (steps, params.hidden_size)
     check_shape(arr, shape, "dh", "(B, T, H)" if batched else "(T, H): one row of ∂L/∂h_t per step")
-    return to_kernel(arr, batched, params.dtype)
+    return frozen(np.ascontiguousarray(arr.transpose(1, 0, 2)) if batched else arr[:, None, :])
+
+
+def remember_states(trace, params, *states: np.ndarray) -> None:
+    """Keep the forward pass's checked initial states (kernel layout) on its ``trace`` for :func:`trace_states`."""
+    vars(trace)[_STATES] = (params.dtype, states)
+
+
+def trace_states(params, trace, names: tuple[str, ...], batch: int, batched: bool) -> tuple[np.ndarray, ...]:
+    """The trace's initial states (``h0``, and ``c0`` for the LSTM) as (B, H) for the kernels.
+
+    A trace from our own forward pass carries them already checked; any other is validated.
+    """
+    dtype, states = vars(trace).get(_STATES, (None, ()))
+    if dtype == params.dtype:
+        return states
+    return tuple(initial_state(params, getattr(trace, name), batch, batched, name) for name in names)
+
+
+_STATES = "_kernel_states"  # not a dataclass field: eq, repr and the dataclass helpers never see it
 
 
 def require_params(params, cls):

@@ -6,11 +6,13 @@ from .layout import (
     check_trace_matches,
     frozen,
     initial_state,
+    remember_states,
     require_params,
     sequence_inputs,
     state_to_public,
     to_kernel,
     to_public,
+    trace_states,
     upstream_gradient,
 )
 from .lstm_kernels import lstm_backward_kernel, lstm_forward_kernel
@@ -39,6 +41,7 @@ def _forward(params: LSTMParams, x, h0, c0, batched: bool) -> LSTMTrace:
         c0=state_to_public(c0k, batched),
     )  # fmt: skip
     vars(trace)["gates"] = frozen(gates)  # seed the cached ``gates``: i, f, g, o are views of this array
+    remember_states(trace, params, h0k, c0k)
     return trace
 
 
@@ -54,13 +57,12 @@ def lstm_forward_batch(params: LSTMParams, x, h0=None, c0=None) -> LSTMTrace:
 
 def _backward(params: LSTMParams, x, trace: LSTMTrace, dh, dc_last, batched: bool) -> LSTMGrads:
     params = require_params(params, LSTMParams)
-    xk = sequence_inputs(params, x, batched)
+    xk = sequence_inputs(params, x, batched, copy=False)
     steps, batch, _ = xk.shape
     check_trace_matches(trace, LSTMTrace, xk, params.hidden_size, batched)
     dhk = upstream_gradient(params, dh, steps, batch, batched)
     dc_lastk = initial_state(params, dc_last, batch, batched, "dc_last")
-    h0k = initial_state(params, trace.h0, batch, batched, "h0")
-    c0k = initial_state(params, trace.c0, batch, batched, "c0")
+    h0k, c0k = trace_states(params, trace, ("h0", "c0"), batch, batched)
     dtype = params.dtype
     out = lstm_backward_kernel(
         xk, params.weight_ih, params.weight_hh, h0k, c0k,

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._jit import kernel
 from .activations import sigmoid, tanh
-from .shared_kernels import add_rows_mat, input_projection, read_only, weight_grads
+from .shared_kernels import add_rows_mat, add_rows_mat_t, input_projection, read_only, weight_grads
 
 
 @kernel(vector=True)
@@ -109,6 +109,7 @@ def lstm_bptt(weight_hh, c0, gates, c, tanh_c, dh, dc_last):
     dgates = np.empty_like(gates)
     dh0 = np.zeros((batch, hidden), dtype=c.dtype)
     dc_next = dc_last.copy()
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
     dh_total[steps - 1] = dh[steps - 1]
     for t in range(steps - 1, -1, -1):
         c_prev = c[t - 1] if t > 0 else c0
@@ -116,7 +117,7 @@ def lstm_bptt(weight_hh, c0, gates, c, tanh_c, dh, dc_last):
         dh_prev = dh_total[t - 1] if t > 0 else dh0
         if t > 0:
             dh_prev[:] = dh[t - 1]
-        add_rows_mat(dh_prev, dz[t], weight_hh)
+        add_rows_mat_t(dh_prev, dz[t], weight_hh, weight_hh_t)
     return dh_total, dc_total, dz, dgates, dh0, dc_next
 
 

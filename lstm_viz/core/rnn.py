@@ -5,11 +5,13 @@ from __future__ import annotations
 from .layout import (
     check_trace_matches,
     initial_state,
+    remember_states,
     require_params,
     sequence_inputs,
     state_to_public,
     to_kernel,
     to_public,
+    trace_states,
     upstream_gradient,
 )
 from .params import RNNParams
@@ -22,9 +24,11 @@ def _forward(params: RNNParams, x, h0, batched: bool) -> RNNTrace:
     xk = sequence_inputs(params, x, batched)
     h0k = initial_state(params, h0, xk.shape[1], batched, "h0")
     a, h = rnn_forward_kernel(xk, params.weight_ih, params.weight_hh, params.bias, h0k)
-    return RNNTrace(
+    trace = RNNTrace(
         x=to_public(xk, batched), a=to_public(a, batched), h=to_public(h, batched), h0=state_to_public(h0k, batched)
     )
+    remember_states(trace, params, h0k)
+    return trace
 
 
 def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
@@ -39,11 +43,11 @@ def rnn_forward_batch(params: RNNParams, x, h0=None) -> RNNTrace:
 
 def _backward(params: RNNParams, x, trace: RNNTrace, dh, batched: bool) -> RNNGrads:
     params = require_params(params, RNNParams)
-    xk = sequence_inputs(params, x, batched)
+    xk = sequence_inputs(params, x, batched, copy=False)
     steps, batch, _ = xk.shape
     check_trace_matches(trace, RNNTrace, xk, params.hidden_size, batched)
     dhk = upstream_gradient(params, dh, steps, batch, batched)
-    h0k = initial_state(params, trace.h0, batch, batched, "h0")
+    (h0k,) = trace_states(params, trace, ("h0",), batch, batched)
     hk = to_kernel(trace.h, batched, params.dtype)
     dh_total, da, dx, dh0, d_weight_ih, d_weight_hh, d_bias = rnn_backward_kernel(
         xk, params.weight_ih, params.weight_hh, h0k, hk, dhk

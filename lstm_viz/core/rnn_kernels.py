@@ -9,7 +9,7 @@ import numpy as np
 
 from ._jit import kernel
 from .activations import tanh
-from .shared_kernels import add_rows_mat, add_vec_mat, input_projection, read_only, weight_grads
+from .shared_kernels import add_rows_mat, add_rows_mat_t, add_vec_mat, input_projection, read_only, weight_grads
 
 
 @kernel(vector=True)
@@ -39,6 +39,7 @@ def rnn_bptt(weight_hh, h, dh):
     dh_total = np.empty_like(h)
     da = np.empty_like(h)
     dh0 = np.zeros((batch, hidden), dtype=h.dtype)
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
     dh_total[steps - 1] = dh[steps - 1]
     for t in range(steps - 1, -1, -1):
         for b in range(batch):
@@ -47,7 +48,7 @@ def rnn_bptt(weight_hh, h, dh):
         dh_prev = dh_total[t - 1] if t > 0 else dh0
         if t > 0:
             dh_prev[:] = dh[t - 1]
-        add_rows_mat(dh_prev, da[t], weight_hh)
+        add_rows_mat_t(dh_prev, da[t], weight_hh, weight_hh_t)
     return dh_total, da, dh0
 
 

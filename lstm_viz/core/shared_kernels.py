@@ -65,6 +65,51 @@ def add_rows_mat(out, rows, matrix):
         add_vec_mat(out[b], rows[b], matrix)
 
 
+@kernel(sums=True)
+def add_mat_vec(out, matrix, vec):
+    """out += matrix @ vec, i.e. out[r] += Σ_k matrix[r, k] · vec[k]; out (R,), matrix (R, K), vec (K,).
+
+    The dot form of :func:`add_vec_mat` (same product, with the matrix transposed): four rows per
+    pass share each load of ``vec``, and the sums over k run in vector lanes (``sums=True``).
+    Each sum starts from its k = 0 term (K >= 1), so it has the arrays' dtype: a 0.0 literal
+    would make float32 sums float64.
+    """
+    rows, depth = matrix.shape
+    full = rows - rows % MATVEC_ROWS
+    for r in range(0, full, MATVEC_ROWS):
+        v = vec[0]
+        s0, s1, s2, s3 = matrix[r, 0] * v, matrix[r + 1, 0] * v, matrix[r + 2, 0] * v, matrix[r + 3, 0] * v
+        for k in range(1, depth):
+            v = vec[k]
+            s0 += matrix[r, k] * v
+            s1 += matrix[r + 1, k] * v
+            s2 += matrix[r + 2, k] * v
+            s3 += matrix[r + 3, k] * v
+        out[r] += s0
+        out[r + 1] += s1
+        out[r + 2] += s2
+        out[r + 3] += s3
+    for r in range(full, rows):
+        s = matrix[r, 0] * vec[0]
+        for k in range(1, depth):
+            s += matrix[r, k] * vec[k]
+        out[r] += s
+
+
+@kernel(vector=True)
+def add_rows_mat_t(out, rows, matrix, matrix_t):
+    """out += rows @ matrix like :func:`add_rows_mat`, also given ``matrix_t``: matrix.T, C-contiguous.
+
+    One row (B = 1) takes the dot form on ``matrix_t`` (:func:`add_mat_vec`): for the backward
+    pass's W_hh^T ∂L/∂z (N = H outputs, depth K = 4H) that is 1.3–1.9× faster than K short
+    passes over ``out``. A batch keeps :func:`add_rows_mat`'s shared loads of ``matrix``.
+    """
+    if rows.shape[0] == 1:
+        add_mat_vec(out[0], matrix_t, rows[0])
+    else:
+        add_rows_mat(out, rows, matrix)
+
+
 def read_only(array: np.ndarray) -> np.ndarray:
     """A read-only view: kernels always receive the same flags, so numba compiles one version per dtype."""
     view = array.view()

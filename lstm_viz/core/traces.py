@@ -6,8 +6,8 @@ leading batch axis, ``(B, T, H)``. Time is always the second-to-last axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from functools import cache, cached_property
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -16,16 +16,10 @@ class _ReadOnlyArrays:
     """Freezes every array field, so a trace or gradient can be cached and shared safely."""
 
     def __post_init__(self):
-        for name in _field_names(type(self)):
-            value = getattr(self, name)
+        # Right after __init__ the instance dict holds exactly the fields (this runs on every pass).
+        for value in vars(self).values():
             if isinstance(value, np.ndarray):
-                value.flags.writeable = False
-
-
-@cache
-def _field_names(cls) -> tuple[str, ...]:
-    """The dataclass field names of ``cls``, looked up once (this runs on every forward/backward)."""
-    return tuple(field.name for field in fields(cls))
+                value.setflags(write=False)
 
 
 class _Trace(_ReadOnlyArrays):

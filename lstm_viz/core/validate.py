@@ -7,11 +7,12 @@ import numpy as np
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def as_float_array(value, name: str, dtype=None) -> np.ndarray:
+def as_float_array(value, name: str, dtype=None, copy: bool = True) -> np.ndarray:
     """Return ``value`` as a float32/float64 array, refusing complex, text, object or NaN/inf data.
 
     Integers and booleans are accepted and converted (``dtype`` or float64); a float32 array
-    keeps float32 unless ``dtype`` asks otherwise. Always a fresh C-contiguous copy.
+    keeps float32 unless ``dtype`` asks otherwise. Always C-contiguous, and a fresh copy unless
+    ``copy=False`` (for inputs that are read once and not kept, such as the backward pass's).
     """
     arr = np.asarray(value)
     if arr.dtype.kind not in "fiub":
@@ -21,7 +22,8 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
     if arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES:
         raise ValueError(f"{name} has dtype {arr.dtype}; use float32 or float64.")
     target = np.dtype(dtype) if dtype is not None else (arr.dtype if arr.dtype in FLOAT_DTYPES else np.float64)
-    arr = np.array(arr, dtype=target, order="C", copy=True)  # our own copy: the caller's array stays theirs
+    # Our own copy by default: whatever we keep must not change when the caller reuses their array.
+    arr = np.array(arr, dtype=target, order="C", copy=True) if copy else np.ascontiguousarray(arr, dtype=target)
     check_finite(arr, name)
     return arr
 
@@ -44,9 +46,9 @@ def check_shape(arr: np.ndarray, shape: tuple, name: str, meaning: str = "") -> 
         raise ValueError(f"{name} must have shape {tuple(shape)}{spelled}, but it has shape {arr.shape}.")
 
 
-def check_sequence(x, input_size: int, dtype, name: str = "x") -> np.ndarray:
+def check_sequence(x, input_size: int, dtype, name: str = "x", copy: bool = True) -> np.ndarray:
     """Validate one input sequence ``x: (T, D)`` (a 1-D array is read as ``(T, 1)`` when D == 1)."""
-    arr = as_float_array(x, name, dtype)
+    arr = as_float_array(x, name, dtype, copy)
     if arr.ndim == 1 and input_size == 1:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:
@@ -61,9 +63,9 @@ def check_sequence(x, input_size: int, dtype, name: str = "x") -> np.ndarray:
     return arr
 
 
-def check_batch(x, input_size: int, dtype, name: str = "x") -> np.ndarray:
+def check_batch(x, input_size: int, dtype, name: str = "x", copy: bool = True) -> np.ndarray:
     """Validate a batch of sequences ``x: (B, T, D)``."""
-    arr = as_float_array(x, name, dtype)
+    arr = as_float_array(x, name, dtype, copy)
     if arr.ndim != 3:
         raise ValueError(f"{name} must be a 3-D array (B, T, D); it has shape {arr.shape}.")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
