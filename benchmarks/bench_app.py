@@ -193,8 +193,8 @@ def _browser_listener(marks: FirstRender, started: float):
             note("first_element")
             delta = message.delta
             element = delta.new_element if delta.WhichOneof("type") == "new_element" else None
-            if element is not None and element.WhichOneof("type") == "plotly_chart":
-                if not element.plotly_chart.id.endswith(CUE_KEY):  # not the blank chart that cues plotly.js
+            if element is not None and element.WhichOneof("type") == "bidi_component":  # the app's live charts
+                if not element.bidi_component.id.endswith(CUE_KEY):  # not the blank chart that cues plotly.js
                     note("chart_sent")
         elif kind == "script_finished":
             note("script_finished")

@@ -22,6 +22,7 @@ from lstm_viz.lesson import build_lesson
 from lstm_viz.presets import PRESETS
 from lstm_viz.scenario import MAX_HIDDEN, VIEWS, Scenario
 from lstm_viz.tasks import TASKS
+from lstm_viz.ui.live_chart import COMPONENT as LIVE_CHART
 from lstm_viz.ui.views import VIEW_MODULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,12 +67,22 @@ def _decode(value):
     return value
 
 
+def charts(at: AppTest) -> list:
+    """The page's charts (the app draws every figure with its live-chart component), in page order."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == LIVE_CHART]
+
+
+def figure_json(element) -> dict:
+    """The Plotly figure a chart element draws, as sent (typed arrays still encoded)."""
+    return json.loads(element.proto.bytes)["figure"]
+
+
 def chart(at: AppTest, key: str) -> dict:
     """The figure spec of the chart with ``key``."""
-    for element in at.get("plotly_chart"):
-        if element.proto.id.endswith(key) or f"-{key}" in element.proto.id or key in element.proto.id:
-            return _decode(json.loads(element.proto.spec))
-    raise KeyError(f"no chart {key!r}; charts: {[e.proto.id for e in at.get('plotly_chart')]}")
+    for element in charts(at):
+        if element.key == key:
+            return _decode(figure_json(element))
+    raise KeyError(f"no chart {key!r}; charts: {[e.key for e in charts(at)]}")
 
 
 def numbers(values) -> np.ndarray:
@@ -89,7 +100,7 @@ def test_opens_on_the_latch_lesson_with_no_error_and_a_full_url():
     at = open_app()
     assert_clean(at)
     assert "Latch" in at.markdown[0].value
-    assert len(at.get("plotly_chart")) == 2  # the cell diagram and the bars of every unit
+    assert len(charts(at)) == 2  # the cell diagram and the bars of every unit
     assert Scenario.from_query(at.query_params) == Scenario()
 
 
@@ -179,7 +190,7 @@ def test_a_bookmarked_url_reopens_the_same_view():
     at = open_app(query)
     assert_clean(at)
     assert Scenario.from_query(at.query_params) == Scenario.from_query(query)
-    assert len(at.get("plotly_chart")) == 2  # LSTM and RNN heatmaps side by side
+    assert len(charts(at)) == 2  # LSTM and RNN heatmaps side by side
 
 
 @pytest.mark.parametrize(
@@ -280,7 +291,7 @@ def test_model_choice_switches_the_cell_views(model):
     at = open_app({"weights": "random", "task": "adding", "T": "20"})
     at.segmented_control(key="w.model").set_value(model).run()
     assert_clean(at)
-    keys = {e.proto.id for e in at.get("plotly_chart")}
+    keys = {e.key for e in charts(at)}
     assert any("cell.diagram" in k for k in keys) == (model != "rnn")
     assert any("cell.bars.rnn" in k for k in keys) == (model != "lstm")
 
@@ -454,7 +465,7 @@ def test_training_shows_progress_curves_and_snapshots_while_it_runs():
     live = next(c for c in at.segmented_control if c.key.startswith("train.snapshot.live"))
     assert live.options == ["before (0 updates)", "during (400 updates)"]
     assert live.value == "during (400 updates)"  # the newest snapshot comes on screen by itself
-    assert {"train.loss", "train.cell", "train.heatmaps.lstm"} <= {c.key for c in at.get("plotly_chart")}
+    assert {"train.loss", "train.cell", "train.heatmaps.lstm"} <= {c.key for c in charts(at)}
     at.button(key="train.cancel").click().run()
     job.join(timeout=60)
     at.run()
@@ -548,7 +559,7 @@ def test_the_first_page_does_not_load_kaleido_the_trainer_or_pandas():
 
 def test_the_chart_library_cue_is_gone_when_the_first_run_ends():
     at = open_app()
-    assert [c.key for c in at.get("plotly_chart")] == ["cell.diagram", "cell.bars.lstm"]
+    assert [c.key for c in charts(at)] == ["cell.diagram", "cell.bars.lstm"]
     assert at.session_state["page.chart_library_requested"]
 
 

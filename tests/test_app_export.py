@@ -8,6 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_app import charts as live_charts
 
 from lstm_viz.figures import cell_diagram
 from lstm_viz.lesson import build_lesson
@@ -37,7 +38,7 @@ def buttons_by_label(at: AppTest) -> dict[str, list]:
 def test_every_figure_of_the_default_view_has_its_download_buttons():
     at = open_app()
     assert not at.exception
-    charts = [chart.key for chart in at.get("plotly_chart")]
+    charts = [chart.key for chart in live_charts(at)]
     assert charts == ["cell.diagram", "cell.bars.lstm"]
     keys = {button.key for button in at.get("download_button")}
     for chart in charts:
@@ -71,7 +72,7 @@ def test_the_conveyor_belt_is_also_a_gif_and_a_playing_page():
 def test_projector_mode_hides_the_buttons():
     at = open_app({"present": "1"})
     assert not at.exception
-    assert at.get("plotly_chart")
+    assert live_charts(at)
     assert not [button for button in at.get("download_button") if (button.key or "").startswith("export.")]
 
 

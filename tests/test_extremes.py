@@ -3,10 +3,8 @@ and an overflowed gradient is flagged on the chart, never a blank chart or a sta
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-from test_app import assert_clean, npz_bytes, open_app, show_view
+from test_app import assert_clean, charts, figure_json, npz_bytes, open_app, show_view
 
 from lstm_viz.core import LSTMParams, RNNParams, gradient_flow
 from lstm_viz.scenario import MAX_STEPS, VIEWS
@@ -35,7 +33,7 @@ def test_weights_of_plus_minus_100_over_2000_steps_render_every_view():
     for view in VIEWS_WITHOUT_TRAINING:
         show_view(at, view)
         assert_clean(at)
-        assert at.get("plotly_chart") or view == "equations", f"view {view} drew no chart"
+        assert charts(at) or view == "equations", f"view {view} drew no chart"
 
 
 def test_an_exploding_rnn_is_flagged_as_overflow_on_the_gradient_chart():
@@ -51,6 +49,6 @@ def test_an_exploding_rnn_is_flagged_as_overflow_on_the_gradient_chart():
         show_view(at, view)
         assert_clean(at)
     show_view(at, "gradients")
-    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    specs = [figure_json(e) for e in charts(at)]
     notes = [a.get("text", "") for spec in specs for a in spec.get("layout", {}).get("annotations", [])]
     assert any("overflow" in note for note in notes), notes

@@ -20,6 +20,7 @@ from ..figures import apply_theme
 from ..figures.theme import current_mode
 from . import downloads
 from .context import Context
+from .live_chart import live_chart
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "scrollZoom": False}
 PRESENTATION_HEIGHT_SCALE = 1.25  # projector text is ~1.5x larger; the figure grows a little so it still fits
@@ -27,17 +28,6 @@ TTL = 3600  # seconds: a "1h" string makes Streamlit import pandas to parse it, 
 FIGURES = 400  # ~ two views × 200 steps of one lesson: a whole replay of a default-sized lesson stays warm
 FIGURES_BYTES = "256MB"
 PRIVATE_FIGURES = 100  # per session, for lessons built on an uploaded file
-
-
-class _Spec(go.Figure):
-    """A figure that is already JSON: ``to_dict`` parses it instead of walking a validated object tree."""
-
-    def __init__(self, spec: str):
-        super().__init__()
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return json.loads(self._spec)
 
 
 def _styled(fig: go.Figure, mode: str, height: int | None) -> go.Figure:
@@ -62,8 +52,8 @@ def _private_spec(key: str, _build, mode: str, height: int | None) -> str:
     return _to_json(_build, mode, height)
 
 
-def _draw(fig: go.Figure, key: str, config: dict | None = None) -> None:
-    st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG | (config or {}), width="stretch")
+def _draw(figure_json: str, key: str, config: dict | None = None) -> None:
+    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}))
 
 
 def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None,
@@ -75,7 +65,7 @@ def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (
     """
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
-    _draw(_Spec(cached(cache_key, build, ctx.mode, height)), key, downloads.chart_config(key, ctx))
+    _draw(cached(cache_key, build, ctx.mode, height), key, downloads.chart_config(key, ctx))
     downloads.figure_exports(build, key, ctx, caption)
 
 
@@ -117,13 +107,13 @@ def show_at_frame(
     spec = at_frame(json.loads(cached(cache_key, build, ctx.mode, height)), frame)
     if spec is None:
         return False
-    _draw(_Spec(json.dumps(spec)), key, downloads.chart_config(key, ctx))
+    _draw(json.dumps(spec), key, downloads.chart_config(key, ctx))
     downloads.figure_exports(build, key, ctx)
     return True
 
 
 def show_uncached(fig: go.Figure, key: str, ctx: Context, height: int | None = None, exports: bool = True) -> None:
     """Draw a figure that is not worth keeping (it changes while training runs); ``exports``: with its buttons."""
-    _draw(_styled(fig, ctx.mode, height), key, downloads.chart_config(key, ctx))
+    _draw(pio.to_json(_styled(fig, ctx.mode, height), validate=False), key, downloads.chart_config(key, ctx))
     if exports:
         downloads.figure_exports(lambda: fig, key, ctx)

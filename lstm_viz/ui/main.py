@@ -1,7 +1,7 @@
 """What ``streamlit run app.py`` runs: the page config, then the page (``page.render``).
 
-Start-up order matters for the first page a teacher waits for. Streamlit's browser side fetches plotly.js
-(a 4.7 MB script) only when the first chart arrives, and compiling it takes the browser a second or two.
+Start-up order matters for the first page a teacher waits for. The browser fetches plotly.js (a 4.7 MB
+script, see ``live_chart``) only when the first chart arrives, and compiling it takes it a second or two.
 So the first run of a session sends a tiny blank chart before anything heavy is imported: the browser
 fetches and compiles plotly.js while the server loads numba, builds the lesson and its figures. The blank
 chart is removed at the end of the same run. Later runs skip it (the browser has plotly.js by then).
@@ -9,9 +9,9 @@ chart is removed at the end of the same run. Later runs skip it (the browser has
 
 from __future__ import annotations
 
-# Plotly checks the blank chart's values with isinstance(v, numpy.ndarray) on whatever numpy sys.modules
-# holds. With numpy first imported by `page`, a class opening the link at once crashed: one session's thread
-# was half-way through importing numpy when another's cue was checked ("partially initialized module").
+# Numpy is imported whole before any session runs: when `page` imported it first, a class opening the link at
+# once crashed, one session's thread half-way through importing numpy while another's used it ("partially
+# initialized module").
 import numpy  # noqa: F401  # imported whole before any session runs, for the reason above
 import streamlit as st
 
@@ -19,7 +19,7 @@ from . import APP_TITLE
 
 CHART_LIBRARY_REQUESTED = "page.chart_library_requested"  # session state: the cue was sent in this session
 CUE_KEY = "page.chart_library"  # the blank chart's key (its element gets the class st-key-page-chart_library)
-BLANK_CHART = {"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10, "width": 10}}
+BLANK_CHART = '{"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10, "width": 10}}'
 
 
 def run() -> None:
@@ -47,6 +47,9 @@ def _request_chart_library():
     if st.session_state.get(CHART_LIBRARY_REQUESTED):
         return None
     st.session_state[CHART_LIBRARY_REQUESTED] = True
+    from .live_chart import live_chart  # light: the component's script and plotly's folder, not plotly's figures
+
     cue = st.empty()
-    cue.plotly_chart(BLANK_CHART, key=CUE_KEY, config={"staticPlot": True, "displayModeBar": False})
+    with cue:
+        live_chart(BLANK_CHART, CUE_KEY, {"staticPlot": True, "displayModeBar": False})
     return cue

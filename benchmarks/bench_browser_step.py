@@ -1,0 +1,165 @@
+"""What one step costs the browser: Chromium's CPU time per step-slider move, per view, in ONE headless page.
+
+The classroom's bottleneck is the students' browsers, not the server: this measures the browser's share of a
+step precisely, without loading the machine. For each view one page opens the lesson at ``?view=<view>``, moves
+the step slider a few times to warm up, then ``--steps`` times presses → and waits until every step chart says
+the new t, the script run is over and the page has been quiet for ``QUIET_S``. Per step it reads:
+
+  * CPU: utime + stime of every Chromium process (renderer, GPU/compositor, browser) from /proc, before and
+    after; the same quiet window with no key press is subtracted (a page at rest costs a little too);
+  * the renderer's main-thread split from CDP ``Performance.getMetrics``: script, layout, style recalculation;
+  * with ``--profile``, a CDP CPU profile of the steps: JS self time by script (plotly.js, Streamlit's bundle,
+    KaTeX ...) and its top functions.
+
+    python benchmarks/bench_browser_step.py [--views cell,belt,heatmaps,equations] [--lesson QUERY] [--steps 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from classroom_driver import _IDLE_JS, STEP_SLIDER, AppServer, Student, chromium, command_name, descendants  # noqa: E402
+
+STEP_VIEWS = ("cell", "belt", "heatmaps", "equations")
+QUIET_S = 0.6  # after the step is shown: late work (Plotly's relayout, React effects, paint) still counts
+WARM_UP_STEPS = 2
+FIRST_STEP = 3
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Every view's step controls say "t = <t> of <T-1>"; the equations view has no chart to read the step from.
+_STEP_SHOWN_JS = """(t) => (IDLE)() &&
+  document.querySelector('[data-testid=stMain]').innerText.includes(`t = ${t} of`)""".replace("IDLE", _IDLE_JS)
+METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+
+
+def chromium_cpu_s() -> dict[str, float]:
+    """CPU seconds so far of every Chromium process under this one, by process type (renderer, gpu ...)."""
+    totals: dict[str, float] = collections.defaultdict(float)
+    for pid in descendants(os.getpid()):
+        if command_name(pid) != "chromium":
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                args = fh.read().replace(b"\0", b" ").split()  # a child rewrites its argv as one string
+        except OSError:
+            continue
+        kind = next((a[7:].decode() for a in args if a.startswith(b"--type=")), "browser")
+        totals[kind] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return totals
+
+
+async def metrics(cdp) -> dict[str, float]:
+    reply = await cdp.send("Performance.getMetrics")
+    return {m["name"]: m["value"] for m in reply["metrics"] if m["name"] in METRICS}
+
+
+def difference(after: dict, before: dict) -> dict[str, float]:
+    return {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+
+
+async def step_forward(student: Student) -> None:
+    """Press → once on the step slider and wait until the page shows the next step with its script run over."""
+    slider = student.page.locator(STEP_SLIDER)
+    target = int(await slider.input_value()) + 1
+    await slider.focus()
+    await student.page.keyboard.press("ArrowRight")
+    await student.page.wait_for_function(_STEP_SHOWN_JS, arg=target, timeout=20_000, polling=25)
+
+
+async def measure(student: Student, cdp, action) -> tuple[dict, dict]:
+    """CPU by process type and main-thread metrics of ``action()`` plus the quiet tail after it."""
+    cpu, main = chromium_cpu_s(), await metrics(cdp)
+    await action()
+    await asyncio.sleep(QUIET_S)
+    return difference(chromium_cpu_s(), cpu), difference(await metrics(cdp), main)
+
+
+def profile_summary(profile: dict, top: int = 12) -> list[str]:
+    """JS self time of a CDP CPU profile, by script and by (function, script)."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    deltas = profile["timeDeltas"]
+    self_us: dict[int, float] = collections.defaultdict(float)
+    for sample, delta in zip(profile["samples"][1:], deltas[1:], strict=False):
+        self_us[sample] += delta
+    by_script: dict[str, float] = collections.defaultdict(float)
+    by_function: dict[tuple[str, str], float] = collections.defaultdict(float)
+    for node_id, us in self_us.items():
+        frame = nodes[node_id]["callFrame"]
+        script = frame["url"].rsplit("/", 1)[-1] or frame["functionName"] or "(native)"
+        by_script[script] += us
+        by_function[(frame["functionName"] or "(anonymous)", script)] += us
+    lines = [f"    {us / 1e3:8.1f} ms  {script}" for script, us in sorted(by_script.items(), key=lambda i: -i[1])[:top]]
+    lines.append("    top functions:")
+    ranked = sorted(by_function.items(), key=lambda i: -i[1])[:top]
+    lines += [f"    {us / 1e3:8.1f} ms  {name}  [{script}]" for (name, script), us in ranked]
+    return lines
+
+
+async def run_view(browser, url: str, view: str, lesson: str, steps: int, profile: bool) -> dict:
+    async with Student(browser, url, view) as student:
+        query = "&".join(part for part in (lesson, f"view={view}", f"t={FIRST_STEP}") if part)
+        await student.page.goto(f"{url}/?{query}")
+        await student.page.wait_for_function(_STEP_SHOWN_JS, arg=FIRST_STEP, timeout=120_000, polling=25)
+        await asyncio.sleep(1.0)
+        cdp = await student.context.new_cdp_session(student.page)
+        await cdp.send("Performance.enable")
+        for _ in range(WARM_UP_STEPS):
+            await step_forward(student)
+            await asyncio.sleep(QUIET_S)
+        idle_cpu, idle_main = await measure(student, cdp, lambda: asyncio.sleep(0))
+        if profile:
+            await cdp.send("Profiler.enable")
+            await cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+            await cdp.send("Profiler.start")
+        rows, latencies = [], []
+        for _ in range(steps):
+            started = time.perf_counter()
+            cpu, main = await measure(student, cdp, lambda: step_forward(student))
+            latencies.append(time.perf_counter() - started - QUIET_S)
+            rows.append((cpu, main))
+        summary = profile_summary((await cdp.send("Profiler.stop"))["profile"]) if profile else []
+        errors = list(student.stats.errors)
+    kinds = sorted({k for cpu, _ in rows for k in cpu} | set(idle_cpu))
+    per_kind = {k: statistics.median(cpu.get(k, 0.0) for cpu, _ in rows) - idle_cpu.get(k, 0.0) for k in kinds}
+    per_metric = {m: statistics.median(main.get(m, 0.0) for _, main in rows) - idle_main.get(m, 0.0) for m in METRICS}
+    total = statistics.median(sum(cpu.values()) for cpu, _ in rows) - sum(idle_cpu.values())
+    return {"view": view, "total": total, "kinds": per_kind, "main": per_metric, "latency": latencies,
+            "profile": summary, "errors": errors}  # fmt: skip
+
+
+def report(result: dict) -> None:
+    kinds = "  ".join(f"{k} {v:.3f}" for k, v in result["kinds"].items())
+    main = "  ".join(f"{m.replace('Duration', '')} {v:.3f}" for m, v in result["main"].items())
+    print(f"{result['view']:<10} CPU/step {result['total']:.3f} s  ({kinds})")
+    print(f"{'':<10} main thread: {main}  latency p50 {statistics.median(result['latency']):.2f} s")
+    for line in result["profile"]:
+        print(line)
+    for error in result["errors"]:
+        print(f"{'':<10} ERROR {error}")
+
+
+async def main(args) -> None:
+    with AppServer(ROOT) as server:
+        async with chromium() as browser:
+            for view in args.views.split(","):
+                report(await run_view(browser, server.url, view, args.lesson, args.steps, args.profile))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--views", default=",".join(STEP_VIEWS))
+    parser.add_argument("--lesson", default="", help="URL query of the lesson (default: the default lesson)")
+    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--profile", action="store_true", help="also a JS CPU profile of the measured steps")
+    asyncio.run(main(parser.parse_args()))

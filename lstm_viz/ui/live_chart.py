@@ -1,0 +1,41 @@
+"""A Plotly chart that stays mounted from one step to the next (a ``st.components.v2`` component).
+
+``st.plotly_chart`` gives a chart a new element id whenever its figure changes, so every step unmounts
+each chart and draws it from scratch (``Plotly.newPlot``): ~0.1–0.2 s of the browser's CPU per chart, and a
+classroom's browsers share the server's cores. This component keeps one div per chart key and draws
+each new figure into it with ``Plotly.react``, reusing the traces that did not change (assets/live_chart.js).
+
+plotly.js is the copy inside the plotly Python package; Streamlit serves that folder read-only as a
+(never mounted) v1 component's files, so nothing is fetched from the network and nothing is copied.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly
+import streamlit as st
+import streamlit.components.v1 as components_v1
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+_LIBRARY = components_v1.declare_component("plotly_js", path=str(PLOTLY_JS.parent))
+LIBRARY_URL = f"component/{_LIBRARY.name}/{PLOTLY_JS.name}"  # relative to the page, as Streamlit serves it
+COMPONENT = "lstm_viz.live_chart"
+_mount = st.components.v2.component(
+    COMPONENT, js=(Path(__file__).parent / "assets" / "live_chart.js").read_text(), isolate_styles=False
+)
+
+
+def payload(figure_json: str, config: dict) -> bytes:
+    """What the browser gets: the figure (its JSON text as it is), the Plotly config and where plotly.js is.
+
+    Bytes, not a dict: Streamlit forwards bytes untouched, while a dict would be checked for data frames
+    (importing pandas on the first page) and the figure's JSON escaped into a string again.
+    """
+    return f'{{"figure": {figure_json}, "config": {json.dumps(config)}, "library": {json.dumps(LIBRARY_URL)}}}'.encode()
+
+
+def live_chart(figure_json: str, key: str, config: dict) -> None:
+    """Draw the Plotly figure ``figure_json`` (its JSON text) under ``key`` with the Plotly ``config``."""
+    _mount(key=key, data=payload(figure_json, config), width="stretch")
