@@ -16,8 +16,9 @@ The load model, and why:
     lessons, and a page load costs Chromium ~4 s of CPU, so this errs on the heavy side.
   * in a classroom every browser has its own computer and the server its own; here all N browsers share the
     server's 2 cores (with whatever else runs on the machine), and drawing one step costs Chromium ~15× the
-    server's CPU (measured: ~0.6–1 s against ~60 ms: Streamlit gives a chart a new element id whenever its
-    figure changes, so every step re-creates both charts with Plotly.newPlot). So the server runs at niceness
+    server's CPU (measured with benchmarks/bench_browser_step.py: ~0.35–0.45 s per step on the chart views
+    against ~40–60 ms; the charts stay mounted and are redrawn with Plotly.react, but Streamlit's own React
+    re-render of the step's elements alone is ~0.15 s). So the server runs at niceness
     --server-nice (-10, ahead of everything: the CPU it would have on its own machine) and the browsers at
     --browser-nice (5, behind the server, a little behind other work); their slowness shows in the re-render
     column, the server's own share in the srv columns.

@@ -170,6 +170,63 @@ def test_play_animates_the_conveyor_belt_in_the_browser_and_pause_stops_it_clean
     assert page.console_errors == []
 
 
+def _belt_play_pause(page):
+    return page.locator(".js-plotly-plot .updatemenu-button").all()
+
+
+def _step_to(page, step: int) -> None:
+    page.locator(STEP_SLIDER).focus()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    page.wait_for_function(f"() => window.location.search.includes('t={step}')", timeout=10_000)
+
+
+def test_a_step_change_stops_the_belt_animation_and_play_resumes_from_the_new_step(page, server):
+    open_page(page, server, "view=belt&t=5")
+    play, pause = _belt_play_pause(page)
+    play.click()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+        "._fullLayout.sliders[0].active > 8",
+        timeout=20_000,
+    )
+    _step_to(page, 6)  # while it plays: the chart must show step 6 and stay there
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+        "._fullLayout.sliders[0].active === 6",
+        timeout=10_000,
+    )
+    page.wait_for_timeout(1000)
+    assert belt_slider(page) == 6
+    play, pause = _belt_play_pause(page)
+    play.click()  # plays on from step 6, not from where the first animation was
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+        "._fullLayout.sliders[0].active > 6",
+        timeout=20_000,
+    )
+    pause.click()
+    assert 6 < belt_slider(page) < 40
+    assert page.console_errors == []
+
+
+def test_charts_follow_the_column_width_when_the_sidebar_closes_and_offer_no_cloud_upload(page, server):
+    open_page(page, server, "view=cell", charts=2)
+    widths = (
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => [g.clientWidth, g._fullLayout.width])"
+    )
+    before = page.evaluate(widths)
+    assert all(div == plot for div, plot in before), before
+    page.hover("[data-testid=stSidebar]")
+    page.locator("[data-testid=stSidebar] button[aria-label='Collapse sidebar']").click(force=True)
+    page.wait_for_function(f"() => ({widths})().every(([div, plot]) => div === plot && div > {before[0][0]})")
+    page.locator("button[aria-label='Expand sidebar'], [data-testid=stExpandSidebarButton]").first.click(force=True)
+    page.wait_for_function(f"() => ({widths})().every(([div, plot]) => div === plot && div === {before[0][0]})")
+    assert page.locator(".modebar-btn[data-title*='Download plot']").count() >= 1
+    assert page.locator(".modebar-btn[data-title*='Share'], .modebar-btn[data-title*='Cloud']").count() == 0
+    assert page.console_errors == []
+
+
 def test_every_view_opens_in_the_browser(page, server):
     for n, view in enumerate(("cell", "belt", "heatmaps", "equations", "gradients", "memory", "train"), start=1):
         open_page(page, server, f"view={view}&model=both&weights=random&task=text&H=8", charts=0)

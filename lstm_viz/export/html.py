@@ -15,11 +15,14 @@ from .prepare import EXPORT_HEIGHT, EXPORT_WIDTH, export_copy
 from .static import PNG_SCALE
 
 PLOTLY_JS_NAME = "plotly.min.js"  # the file 'directory'-mode HTML loads from its own folder
+# Box/lasso select do nothing here; plotly.js 4 adds a "Share chart" button that offers to upload the chart
+# to Plotly Cloud, which no classroom figure should do.
+REMOVED_BUTTONS = ("select2d", "lasso2d", "sendChartToCloud")
 FILENAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def modebar_config(filename: str, fmt: str = "png", scale: float = PNG_SCALE) -> dict:
-    """``st.plotly_chart(config=...)`` for a camera button that saves ``filename.png`` at 1280×720 × ``scale``.
+    """A Plotly ``config`` for a camera button that saves ``filename.png`` at 1280×720 × ``scale``.
 
     The browser renders this one itself, so it works with no Chrome on the server: the fallback when
     :func:`~lstm_viz.export.static_export_available` says no. ``fmt``: "png", "svg", "jpeg" or "webp".
@@ -28,7 +31,7 @@ def modebar_config(filename: str, fmt: str = "png", scale: float = PNG_SCALE) ->
         raise ValueError(f"the modebar saves png, svg, jpeg or webp, not {fmt!r}.")
     return {
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "modeBarButtonsToRemove": list(REMOVED_BUTTONS),
         "toImageButtonOptions": {
             "format": fmt,
             "filename": safe_filename(filename),

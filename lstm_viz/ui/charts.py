@@ -2,9 +2,9 @@
 and cached as JSON text so that stepping back to a step, or replaying one, costs milliseconds.
 
 A cached figure is stored as its Plotly JSON (an immutable ``str``): no session can change what another
-one sees. :class:`_Spec` hands that JSON to ``st.plotly_chart``, which only ever calls ``to_dict()`` on a
-figure; this skips building and validating a ``go.Figure`` a second time (for the conveyor belt's
-hundreds of frames that alone takes longer than drawing the page).
+one sees. That JSON text goes to the browser as it is (:mod:`.live_chart`): no ``go.Figure`` is built or
+validated a second time (for the conveyor belt's hundreds of frames that alone takes longer than drawing
+the page), and the chart stays mounted from one step to the next.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from ..export.html import REMOVED_BUTTONS
 from ..figures import apply_theme
 from ..figures.theme import current_mode
 from . import downloads
 from .context import Context
 from .live_chart import live_chart
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "scrollZoom": False}
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": list(REMOVED_BUTTONS), "scrollZoom": False}
 PRESENTATION_HEIGHT_SCALE = 1.25  # projector text is ~1.5x larger; the figure grows a little so it still fits
 TTL = 3600  # seconds: a "1h" string makes Streamlit import pandas to parse it, ~0.3 s of the first page
 FIGURES = 400  # ~ two views × 200 steps of one lesson: a whole replay of a default-sized lesson stays warm

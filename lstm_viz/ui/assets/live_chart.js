@@ -25,9 +25,50 @@ function keepUnchanged(previous, traces) {
   });
 }
 
+function followWidth(div, Plotly) {
+  // config.responsive only follows the window; the sidebar opening or closing changes the column alone.
+  if (div.lstmVizResize) return;
+  let width = div.clientWidth;
+  div.lstmVizResize = new ResizeObserver(() => {
+    // 0 wide: a hidden tab or a chart on its way out, where Plotly cannot (and need not) measure it
+    if (div.clientWidth > 0 && div.clientWidth !== width && div._fullLayout) {
+      width = div.clientWidth;
+      Plotly.Plots.resize(div).catch(() => {}); // purged in between: the next draw sizes it anyway
+    }
+  });
+  div.lstmVizResize.observe(div);
+}
+
+async function draw(div, Plotly, figure, config) {
+  const spec = {
+    layout: figure.layout || {},
+    frames: figure.frames || [],
+    config: { responsive: true, ...config },
+  };
+  if (div.lstmVizAnimated) {
+    // A frame animation (the belt's ▶) keeps its own queue and timers inside the plot, which Plotly.react
+    // does not reset: it would play on over the new figure, and a later ▶ would resume from the old frame.
+    // So a chart that has animated is stopped and drawn afresh once.
+    const stop = { mode: "immediate", frame: { duration: 0 }, transition: { duration: 0 } };
+    await Plotly.animate(div, [null], stop).catch(() => {}); // stopped already: nothing to wait for
+    Plotly.purge(div);
+    div.lstmVizAnimated = false;
+    div.lstmVizTraces = [];
+  }
+  const traces = keepUnchanged(div.lstmVizTraces || [], figure.data || []);
+  div.lstmVizTraces = traces;
+  const fresh = !div._fullLayout;
+  await Plotly.react(div, { data: traces.map((t) => t.trace), ...spec });
+  if (fresh) {
+    div.on("plotly_animating", () => {
+      div.lstmVizAnimated = true;
+    });
+  }
+}
+
 export default function (component) {
   const { parentElement } = component;
-  const data = JSON.parse(new TextDecoder().decode(component.data));  // bytes: see live_chart.payload
+  const data = JSON.parse(new TextDecoder().decode(component.data)); // bytes: see live_chart.payload
   let div = parentElement.querySelector(":scope > .lstm-viz-live-chart");
   if (!div) {
     div = document.createElement("div");
@@ -39,14 +80,8 @@ export default function (component) {
   div.style.height = (figure.layout && figure.layout.height ? figure.layout.height : 450) + "px";
   const drawn = (div.lstmVizDrawn = (div.lstmVizDrawn || Promise.resolve()).then(async () => {
     const Plotly = await plotlyLibrary(data.library);
-    const traces = keepUnchanged(div.lstmVizTraces || [], figure.data || []);
-    div.lstmVizTraces = traces;
-    await Plotly.react(div, {
-      data: traces.map((t) => t.trace),
-      layout: figure.layout || {},
-      frames: figure.frames || [],
-      config: { responsive: true, ...data.config },
-    });
+    await draw(div, Plotly, figure, data.config);
+    followWidth(div, Plotly);
   }));
   drawn.catch((error) => console.error(error));
 }
