@@ -175,7 +175,16 @@ def test_belt_with_a_long_label_at_every_step_leaves_them_to_the_hover(trace):
     labels = [f"{v:.2f} ★marker" for v in np.linspace(0, 1, T)]
     fig = conveyor_belt(trace, 2, x_labels=labels, animate=False)
     assert fig.layout.xaxis2.tickvals is None  # plotly's own step numbers
-    assert list(fig.data[0].text) == labels
+    assert list(fig.data[0].text) == [f" {label}" for label in labels]  # hover: "step 3 0.06 ★marker: c = …"
+    assert fig.data[0].hovertemplate.startswith("step %{x}%{text}: ")
+
+
+def test_belt_hover_leaves_out_placeholder_labels(trace):
+    labels = ["·"] * T
+    labels[1] = "store 0.25"
+    fig = conveyor_belt(trace, 2, x_labels=labels, animate=False)
+    assert fig.data[0].text[0] == ""  # "step 0: c = …", no dangling "·"
+    assert fig.data[0].text[1] == " store 0.25"
 
 
 # --- text heat: readable letters, labels that fit -------------------------------------------------------

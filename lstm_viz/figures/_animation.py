@@ -62,7 +62,9 @@ def play_controls(names: list[str], labels: list[str], active: int, play_from: i
             {"label": label, "method": "animate", "args": [[name], _animate_args(0)]}
             for name, label in zip(names, labels, strict=True)
         ],
-        "x": 0.17, "len": 0.83, "xanchor": "left", "y": 0.0, "yanchor": "top", "pad": {"t": 50, "b": 0},
+        # the ▶ / ❚❚ buttons take ~170 px: on the narrowest chart (820 px, 1280×720 with the sidebar
+        # open) the slider and its read-out must start after them
+        "x": 0.25, "len": 0.75, "xanchor": "left", "y": 0.0, "yanchor": "top", "pad": {"t": 50, "b": 0},
         "currentvalue": {"prefix": "step t = ", "xanchor": "left", "font": {"size": 14, "color": INK}},
         "ticklen": 0, "minorticklen": 0, "font": {"size": 1, "color": "rgba(0,0,0,0)"},
         "transition": {"duration": 0},

@@ -17,6 +17,7 @@ from ._animation import frame_steps, play_controls
 from ._data import check_step, check_unit, is_lstm, nice_ceil, single_sequence
 from ._layout import (
     STEP_AXIS,
+    SUBTITLE_ROOM,
     axis_key,
     check_labels,
     figure_title,
@@ -28,12 +29,13 @@ from ._layout import (
     visible_char,
 )
 from .palette import GATE_COLORS, GATE_SYMBOLS, INK, mix
-from .theme import MIN_SCREEN_TEXT
+from .theme import LOOKS, MIN_SCREEN_TEXT
 
 CURTAIN = "rgba(255, 255, 255, 0.86)"  # the future stays faintly visible through it
 AREA_WEIGHT = 0.55  # areas are lighter than the lines drawn over them
 ROW_HEIGHTS = (0.68, 0.32)
 ROW_GAP = 0.06
+LEGEND_ROW = 28  # px of top margin for the legend's row (screen sizes)
 BELT_EQUATION = "c<sub>t</sub> = kept f·c<sub>t−1</sub> + written i·g  ·  h<sub>t</sub> = o·tanh(c<sub>t</sub>)"
 ROW_MARKERS = ((1, ("c", "h")), (2, ("f", "i", "o")))  # which lines get a labelled dot at the cursor, per row
 MARKERS_UP_TO = 80  # steps: short sequences get a dot per step on c_t, so each step reads as one value
@@ -73,8 +75,9 @@ def _data_traces(s: dict, labels) -> list[tuple[dict, int]]:
     redraw=False.
     """
     steps = len(s["c"])
-    text = [visible_char(str(c)) for c in labels] if labels is not None else None
-    where = "step %{x} %{text}" if labels is not None else "step %{x}"
+    # hover "step 5 store 0.25: c = …", and just "step 6: c = …" where the step's label is a placeholder
+    text = None if labels is None else ["" if is_placeholder(str(c)) else f" {visible_char(str(c))}" for c in labels]
+    where = "step %{x}%{text}" if labels is not None else "step %{x}"
     width = 2.0 if steps <= THIN_LINES_FROM else 1.0
 
     def line(key, name, row, **style):
@@ -256,6 +259,8 @@ def conveyor_belt(trace, unit: int = 0, t: int | None = None, animate: bool = Tr
         title=figure_title(f"The cell state as a conveyor belt, unit {unit}", BELT_EQUATION),
         hovermode="x",
         legend={"orientation": "h", "traceorder": "normal", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        # the legend gets a row of its own above the plot: beside the subtitle it would overlap it on narrow charts
+        margin={"t": LOOKS["screen"].margin[2] + SUBTITLE_ROOM + LEGEND_ROW},
     )  # fmt: skip
     frames = None
     if animate:
