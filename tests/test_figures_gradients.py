@@ -203,3 +203,12 @@ def test_inputs_are_not_modified_and_figures_serialise(flows):
     assert history[0] == 1.0 and np.isnan(history[1]) and history[2] == 0.5
     for fig in figures:
         assert json.loads(fig.to_json())["layout"]["meta"]["lstm_viz_theme"] == "screen"
+
+
+def test_legend_says_why_a_line_has_no_rate_instead_of_n_a(flows):
+    lstm = flows["LSTM"]
+    silent = dataclasses.replace(lstm, dh_norm=np.where(lstm.lag > 0, 0.0, lstm.dh_norm))  # a shut output gate
+    names = [trace.name for trace in gradient_flow_figure({"LSTM": silent}).data if trace.name]
+    assert any("‖∂L/∂h<sub>t</sub>‖  = 0 before the last step" in name for name in names), names
+    assert not any("n/a" in name for name in names), names
+    assert any("‖∂L/∂c<sub>t</sub>‖  × " in name for name in names), names  # the cell path keeps its rate

@@ -126,13 +126,23 @@ def _edge_markers(flow, label: str, color: str, y_range) -> list[dict]:
 def _norm_line(flow, quantity: str, label: str, color: str) -> dict:
     """One norm against the lag: ‖∂L/∂h_t‖ solid, ‖∂L/∂c_t‖ dashed; the legend gives its fitted rate."""
     symbol = "h" if quantity == "dh_norm" else "c"
-    rate = format_rate(flow.decay_rate(quantity))
     return {
         "type": "scatter", "x": flow.lag, "y": _drawable(getattr(flow, quantity)), "mode": "lines",
-        "name": f"{label}  ‖∂L/∂{symbol}<sub>t</sub>‖  × {rate}/step",
+        "name": f"{label}  ‖∂L/∂{symbol}<sub>t</sub>‖  {_rate_label(flow, quantity)}",
         "line": {"color": color, "width": 3} if symbol == "h" else {"color": color, "width": 2, "dash": "dash"},
         "hovertemplate": f"lag %{{x}}: ‖∂L/∂{symbol}‖ = %{{y:.3e}}<extra>{label}</extra>",
     }  # fmt: skip
+
+
+def _rate_label(flow, quantity: str) -> str:
+    """The legend's "× 0.62/step", or in words why there is no rate (never a bare "n/a" on a slide)."""
+    rate = flow.decay_rate(quantity)
+    if np.isfinite(rate):
+        return f"× {format_rate(rate)}/step"
+    values = getattr(flow, quantity)
+    if np.all(values[flow.lag > 0] == 0):
+        return "= 0 before the last step"  # e.g. the latch: its shut output gate passes nothing back through h
+    return "(too few finite values for a rate)"
 
 
 def _colors(flows: dict) -> dict[str, str]:
