@@ -383,6 +383,12 @@ def test_classroom_link_reproduces_the_scenario_with_chosen_controls_hidden():
     assert "w.model" not in keys and "w.forget_bias" not in keys and "w.hidden" in keys
 
 
+def test_the_scenario_json_is_made_on_click_so_fast_typing_never_leaves_a_dead_file_address():
+    at = open_app()
+    button = next(b for b in at.sidebar.get("download_button") if b.label == "Scenario as JSON")
+    assert button.proto.deferred_file_id and not button.proto.url  # no media file per run for the browser to check
+
+
 def test_projector_mode_enlarges_the_figures_text():
     at = open_app()
     normal = chart(at, "cell.bars.lstm")["layout"]["font"]["size"]

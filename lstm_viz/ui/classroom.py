@@ -30,9 +30,11 @@ def render(scenario: Scenario) -> None:
         link = classroom_link(_page_url(), scenario, hide)
         st.code(link, language=None, wrap_lines=True)
         st.link_button("Open the link", link, width="stretch")
+        # Made on click: bytes would become a media file per run, and a student typing fast makes runs
+        # replace it before the browser has checked its address (a 404 in the console).
         st.download_button(
-            "Scenario as JSON", scenario.to_json(), file_name="scenario.json", mime="application/json",
-            help="For the export script: --scenario scenario.json", width="stretch",
+            "Scenario as JSON", scenario.to_json, file_name="scenario.json", mime="application/json",
+            help="For the export script: --scenario scenario.json", width="stretch", on_click="ignore",
         )  # fmt: skip
 
 
