@@ -110,25 +110,25 @@ def _in_precision(x):
     return _FLOAT32 if x == types.float32 else _FLOAT64
 
 
-def squash(x, is_tanh):
-    """tanh x if ``is_tanh`` else σ(x), in the precision of x (jitted code only: see the overload)."""
-    raise NotImplementedError("squash is for jitted kernels; call sigmoid or tanh")
+def _in_precision_of(helper: int, name: str):
+    """A function for jitted code that calls helper ``helper`` of :data:`_FLOAT64`/:data:`_FLOAT32`
+    (0: exp_minus, 1: squash) in the precision of its first argument, chosen at compile time."""
+
+    def dispatch(x, flag):
+        raise NotImplementedError(f"{name} is for jitted kernels; call sigmoid, tanh or exp_nonpositive")
+
+    @overload(dispatch, inline="always", jit_options=VECTOR_OPTIONS)
+    def _typed(x, flag):
+        precise = _in_precision(x)[helper]
+        return lambda x, flag: precise(x, flag)
+
+    dispatch.__name__ = dispatch.__qualname__ = name
+    return dispatch
 
 
-@overload(squash, inline="always", jit_options=VECTOR_OPTIONS)
-def _squash_overload(x, is_tanh):
-    precise_squash = _in_precision(x)[1]
-    return lambda x, is_tanh: precise_squash(x, is_tanh)
-
-
-def _exp_minus(y, minus_one):
-    raise NotImplementedError("_exp_minus is for jitted kernels; call exp_nonpositive")
-
-
-@overload(_exp_minus, inline="always", jit_options=VECTOR_OPTIONS)
-def _exp_minus_overload(y, minus_one):
-    precise_exp_minus = _in_precision(y)[0]
-    return lambda y, minus_one: precise_exp_minus(y, minus_one)
+# squash(x, is_tanh): tanh x if ``is_tanh`` else σ(x);  _exp_minus(y, minus_one): e^y − s (see _helpers)
+squash = _in_precision_of(1, "squash")
+_exp_minus = _in_precision_of(0, "_exp_minus")
 
 
 @kernel(vector=True)
