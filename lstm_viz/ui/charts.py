@@ -115,6 +115,6 @@ def show_at_frame(
 
 def show_uncached(fig: go.Figure, key: str, ctx: Context, height: int | None = None, exports: bool = True) -> None:
     """Draw a figure that is not worth keeping (it changes while training runs); ``exports``: with its buttons."""
-    _draw(pio.to_json(_styled(fig, ctx.mode, height), validate=False), key, downloads.chart_config(key, ctx))
+    _draw(_to_json(lambda: fig, ctx.mode, height), key, downloads.chart_config(key, ctx))
     if exports:
         downloads.figure_exports(lambda: fig, key, ctx)
