@@ -421,6 +421,21 @@ def test_text_is_coloured_by_the_chosen_quantity_of_the_focused_unit():
     assert {t["name"] for t in bars["data"] if t.get("name")} >= {"LSTM", "vanilla RNN"}
 
 
+def test_the_lstm_colour_choice_survives_a_look_at_the_rnn():
+    """The RNN has only h to colour by; visiting it must not overwrite the LSTM's choice."""
+    at = open_app({"weights": "random", "task": "text", "H": "6", "view": "memory", "model": "lstm"})
+    at.segmented_control(key="w.colour_by").set_value("f").run()
+    at.segmented_control(key="w.model").set_value("rnn").run()
+    assert_clean(at)
+    assert "w.colour_by" not in [w.key for w in at.segmented_control]
+    assert at.query_params["colour"] == "f"
+    at.segmented_control(key="w.model").set_value("lstm").run()
+    assert_clean(at)
+    assert at.segmented_control(key="w.colour_by").value == "f"
+    assert at.query_params["colour"] == "f"
+    assert "forget gate" in json.dumps(chart(at, "memory.text"), default=lambda a: a.tolist())
+
+
 # --- training ----------------------------------------------------------------------------------------
 def wait_until(condition, seconds: float = 90) -> None:
     """Poll ``condition`` (a background training job's state) until it holds or ``seconds`` pass."""

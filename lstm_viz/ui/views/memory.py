@@ -27,6 +27,7 @@ NO_TEXT = (
 )
 CONNECTIVITY_HEIGHT = 380
 MODELS = ("lstm", "rnn")
+RNN_COLOUR_KEY = "memory.colour_by.rnn"  # not a scenario field: an RNN is always coloured by h
 MARK = "•"
 MARKED = "★"  # a marked step, as the tasks write it ("★marker"; DejaVu draws ✚ as a plain "+")
 MARKER_WORD = "marker"  # how a task's step label says the step is marked ("0.42 ★marker", "C ★marker")
@@ -42,19 +43,26 @@ def glyphs(labels) -> list[str]:
     return out
 
 
+def _colour_control(ctx: Context, model: str) -> str:
+    """The "Colour by" control; returns its choice. An RNN has only h: its control shows that alone and leaves
+    the scenario's choice (c, say) as it was, so that going back to the LSTM colours by it again."""
+    label = f"Colour by ({ctx.label(model)}, unit {ctx.unit(model)})"
+    options = COLOUR_BY if model == "lstm" else ("h",)
+    key = state.seed("colour_by") if model == "lstm" else RNN_COLOUR_KEY
+    if model == "rnn":
+        st.session_state[key] = "h"
+    colour_by = st.segmented_control(
+        label, options, key=key, required=True, format_func=lambda k: f"{k}  {GATE_NAMES[k]}"
+    )
+    if model == "lstm" and colour_by != ctx.scenario.colour_by:
+        state.update(colour_by=colour_by)
+    return colour_by
+
+
 def render(ctx: Context) -> None:
     lesson = ctx.lesson
     model = ctx.models[0]
-    options = COLOUR_BY if model == "lstm" else ("h",)
-    key = state.seed("colour_by", ctx.scenario.colour_by if ctx.scenario.colour_by in options else "h")
-    if st.session_state[key] not in options:
-        st.session_state[key] = "h"
-    colour_by = st.segmented_control(
-        f"Colour by ({ctx.label(model)}, unit {ctx.unit(model)})", options, key=key, required=True,
-        format_func=lambda k: f"{k}  {GATE_NAMES[k]}",
-    )  # fmt: skip
-    if colour_by != ctx.scenario.colour_by:
-        state.update(colour_by=colour_by)
+    colour_by = _colour_control(ctx, model)
     if lesson.chars is None:
         st.caption(NO_TEXT)
     chars = lesson.chars if lesson.chars is not None else glyphs(lesson.x_labels)
