@@ -133,6 +133,20 @@ def test_default_lesson_loads_with_charts_and_no_console_errors(page, server):
     assert page.console_errors == []
 
 
+def test_a_reload_takes_plotly_js_from_the_browser_cache(page, server):
+    """The 4.7 MB chart library is downloaded once per browser, not on every page load of a class."""
+    library = """() => performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('plotly.min.js')).map(e => [e.transferSize, e.decodedBodySize])"""
+    open_page(page, server)
+    (first,) = page.evaluate(library)
+    assert first[0] > 100_000  # the first load downloads it
+    page.reload()
+    open_page(page, server)
+    (again,) = page.evaluate(library)
+    assert again == [0, first[1]], "the reload downloaded plotly.js again"
+    assert page.console_errors == []
+
+
 def test_arrow_key_on_the_step_slider_moves_the_cell_to_the_next_step(page, server):
     open_page(page, server)
     slider = page.locator(STEP_SLIDER)

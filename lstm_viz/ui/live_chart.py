@@ -7,6 +7,7 @@ each new figure into it with ``Plotly.react``, reusing the traces that did not c
 
 plotly.js is the copy inside the plotly Python package; Streamlit serves that folder read-only as a
 (never mounted) v1 component's files, so nothing is fetched from the network and nothing is copied.
+A page reload takes it from the browser's cache (assets/live_chart.js says why that needs asking for).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import streamlit.components.v1 as components_v1
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 _LIBRARY = components_v1.declare_component("plotly_js", path=str(PLOTLY_JS.parent))
-LIBRARY_URL = f"component/{_LIBRARY.name}/{PLOTLY_JS.name}"  # relative to the page, as Streamlit serves it
+# relative to the page, as Streamlit serves it; the version makes a plotly upgrade a new address (see live_chart.js)
+LIBRARY_URL = f"component/{_LIBRARY.name}/{PLOTLY_JS.name}?v={plotly.__version__}"
 COMPONENT = "lstm_viz.live_chart"
 _mount = st.components.v2.component(
     COMPONENT, js=(Path(__file__).parent / "assets" / "live_chart.js").read_text(), isolate_styles=False

@@ -4,14 +4,25 @@
 // plotly.js is the plotly Python package's own copy, served by the app's server (no network).
 
 function plotlyLibrary(url) {
+  // Streamlit serves a component's files as "Cache-Control: public" with no max-age and no validator, so a
+  // <script src> would download all 4.7 MB again on every page load. "force-cache" takes the copy the browser
+  // already holds, fresh or not: the URL names plotly's version, so an upgraded server is fetched anew.
   if (!window.lstmVizPlotly) {
-    window.lstmVizPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL(url, window.location.href).href;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => reject(new Error("plotly.js did not load from " + url));
-      document.head.appendChild(script);
-    });
+    window.lstmVizPlotly = fetch(new URL(url, window.location.href).href, { cache: "force-cache" })
+      .then((response) => {
+        if (!response.ok) throw new Error(`plotly.js did not load from ${url}: HTTP ${response.status}`);
+        return response.text();
+      })
+      .then((code) => {
+        const script = document.createElement("script");
+        script.textContent = code; // runs as the element is added
+        document.head.appendChild(script);
+        return window.Plotly;
+      })
+      .catch((error) => {
+        window.lstmVizPlotly = null; // a failed download (a Wi-Fi hiccup) is tried again by the next chart
+        throw error;
+      });
   }
   return window.lstmVizPlotly;
 }
