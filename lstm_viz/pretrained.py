@@ -27,6 +27,11 @@ def pretrained_path(task: str, model: str, directory: Path = PRETRAINED_DIR) -> 
     return Path(directory) / f"{task}_{model}.npz"
 
 
+def _options(spec: dict) -> str:
+    """A task's options as a sentence: "text 'hello world'" (no dict braces for a student to decode)."""
+    return ", ".join(f"{key} {value!r}" for key, value in spec.items() if key != "name") or "its default options"
+
+
 def available_pretrained(directory: Path = PRETRAINED_DIR) -> tuple[tuple[str, str], ...]:
     """The (task, model) pairs that have shipped weights, sorted."""
     records = _records(Path(directory))
@@ -42,8 +47,8 @@ def pretrained_record(task, model: str = "lstm", directory: Path = PRETRAINED_DI
         raise ValueError(f"no pretrained weights for task {name!r} and model {model!r} (available: {have}).")
     if not isinstance(task, str) and task.spec() != record["task"]:
         raise ValueError(
-            f"the pretrained {model.upper()} for {name!r} was trained on the task's default options "
-            f"{record['task']}; this task has {task.spec()}."
+            f"the pretrained {model.upper()} for {name!r} was trained on {_options(record['task'])} and reads "
+            f"only that; this lesson asks for {_options(task.spec())}. Use random weights for other options."
         )
     return copy.deepcopy(record)
 

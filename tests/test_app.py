@@ -21,7 +21,7 @@ from lstm_viz.core import LSTMParams, RNNParams, gradient_flow
 from lstm_viz.lesson import build_lesson
 from lstm_viz.presets import PRESETS
 from lstm_viz.scenario import MAX_HIDDEN, VIEWS, Scenario
-from lstm_viz.tasks import TASKS
+from lstm_viz.tasks import DEFAULT_TEXT, TASKS
 from lstm_viz.ui.live_chart import COMPONENT as LIVE_CHART
 from lstm_viz.ui.views import VIEW_MODULES
 
@@ -275,6 +275,30 @@ def test_typed_sequence_good_and_bad():
     assert at.query_params["text"] == "0.5 -1 2 3e-1"  # the last good sequence stays in use
     at.slider(key="w.hidden").set_value(3).run()  # the other controls still work meanwhile
     assert at.query_params["H"] == "3"
+
+
+@pytest.mark.parametrize(("task", "short", "long", "long_length"), [
+    ("custom", "1 2 3", " ".join(str(k) for k in range(20)), "19"),
+    ("text", "hi there", "the quick brown fox jumps over the lazy dog", "42"),
+])  # fmt: skip
+def test_a_longer_typed_sequence_is_read_whole_after_a_shorter_one(task, short, long, long_length):
+    at = open_app({"weights": "random", "task": task})
+    at.text_area(key="w.text").set_value(short).run()
+    assert at.query_params["T"] == str(len(short.split()) - 1 if task == "custom" else len(short) - 1)
+    at.text_area(key="w.text").set_value(long).run()
+    assert_clean(at)
+    assert at.query_params["T"] == long_length
+    assert at.number_input(key="w.length").value == int(long_length)
+
+
+def test_pretrained_weights_show_their_training_text_read_only():
+    at = open_app({"weights": "pretrained", "task": "text", "view": "memory"})
+    box = at.text_area(key="w.text")
+    assert box.disabled and box.value == DEFAULT_TEXT
+    assert "Random weights" in box.help
+    assert_clean(at)
+    random = open_app({"weights": "random", "task": "text"})
+    assert not random.text_area(key="w.text").disabled
 
 
 def test_script_in_typed_text_is_shown_as_text():

@@ -40,6 +40,9 @@ HIDE_LABELS = {
     "notes": "Notes toggle",
 }
 TEXT_TASKS = {"text": DEFAULT_TEXT, "custom": DEFAULT_CUSTOM_TEXT}
+PRETRAINED_TEXT_HELP = (
+    "Pretrained weights were trained on this sequence and read only it. Choose Random weights to type your own."
+)
 FORGET_BIAS_STEP = 0.1
 RECURRENT_SCALE_STEP = 0.05
 
@@ -61,6 +64,17 @@ def _adopt_task() -> None:
     state.set_widget("text", TEXT_TASKS.get(name, ""))
     state.set_widget("length", make_task(name).default_length)
     state.set_widget("step", 0)
+
+
+def _adopt_text() -> None:
+    """A newly typed text or sequence is read whole: T becomes its default length (a shorter text before it
+    had lowered T; without this a longer one would still be cut to that). A text that does not parse keeps T."""
+    name = state.widget_value("task", state.current().task)
+    try:
+        task = make_task(name, text=state.widget_value("text", ""))
+    except ValueError:
+        return
+    state.set_widget("length", task.default_length)
 
 
 def _on_weights() -> None:
@@ -129,7 +143,14 @@ def _sequence_group(box, s: Scenario, weights: str) -> dict:
         if values["task"] in TEXT_TASKS:
             label = "Text to read" if values["task"] == "text" else "Your numbers (commas or spaces between them)"
             shown = s.text if s.task == values["task"] and s.text else TEXT_TASKS[values["task"]]
-            values["text"] = box.text_area(label, key=state.seed("text", shown), max_chars=MAX_TEXT_CHARS, height=90)
+            key = state.seed("text", shown)
+            trained = weights == "pretrained"  # shipped weights know only the sequence they were trained on
+            if trained:
+                st.session_state[key] = TEXT_TASKS[values["task"]]
+            values["text"] = box.text_area(
+                label, key=key, max_chars=MAX_TEXT_CHARS, height=90, on_change=_adopt_text, disabled=trained,
+                help=PRETRAINED_TEXT_HELP if trained else None,
+            )  # fmt: skip
     low, high = _length_bounds(s, weights, values.get("task", s.task), values.get("text", s.text))
     key = state.seed("length")
     st.session_state[key] = min(max(int(st.session_state[key]), low), high)

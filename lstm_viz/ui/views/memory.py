@@ -22,8 +22,9 @@ NOTES = (
     "moves the final output ‖∂y_T/∂x_t‖: where they drop to nothing, the network has forgotten."
 )
 NO_TEXT = (
-    "Colouring characters needs text: choose the task “Next character” (weights Random or Pretrained) "
-    "and type any text. Here each step shows as one symbol: • a value, ★ a marked value."
+    "Colouring characters needs text: choose the task “Next character”, with Pretrained weights (trained on "
+    "its sentence) or Random weights (then type any text). Here each step shows as one symbol: • a value, "
+    "★ a marked value."
 )
 CONNECTIVITY_HEIGHT = 380
 MODELS = ("lstm", "rnn")
