@@ -519,6 +519,37 @@ def test_training_shows_progress_curves_and_snapshots_while_it_runs():
     assert any("cancelled: best weights kept" in m.value for m in at.markdown)
 
 
+def test_the_snapshot_cell_diagram_gets_the_full_width():
+    at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
+    at.select_slider(key="train.updates").set_value(50).run()
+    at.button(key="train.start").click().run()
+    job = at.session_state["train.job"]
+    wait_until(lambda: not job.running)
+    at.run()
+    in_columns = {e.key for column in at.columns for e in column.get("bidi_component")}
+    assert {"train.heatmaps.lstm", "train.heatmaps.rnn"} <= in_columns
+    assert "train.cell" in {c.key for c in charts(at)} - in_columns
+
+
+def test_a_run_for_settings_changed_since_is_shown_and_can_be_stopped_or_replaced():
+    at = open_app({"weights": "random", "task": "adding", "T": "100", "H": "16", "view": "train"})
+    at.select_slider(key="train.updates").set_value(2000).run()
+    at.button(key="train.start").click().run()
+    old = at.session_state["train.job"]
+    at.number_input(key="w.length").set_value(60).run()  # the lesson changes while the run trains
+    assert old.running
+    assert any("still training" in w.value for w in at.warning)
+    assert not at.button(key="train.start").disabled and not at.button(key="train.cancel").disabled
+    at.button(key="train.start").click().run()  # start over on the new settings: the old run stops
+    old.join(timeout=60)
+    assert not old.running and old.cancelled
+    new = at.session_state["train.job"]
+    assert new is not old and new.running
+    assert not any("still training" in w.value for w in at.warning)
+    at.button(key="train.cancel").click().run()
+    new.join(timeout=60)
+
+
 def test_the_train_view_offers_its_run_as_csv_and_npz():
     at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
     at.select_slider(key="train.updates").set_value(50).run()

@@ -115,18 +115,30 @@ def render(ctx: Context) -> None:
     )
     job = st.session_state.get(JOB)
     running = job is not None and job.running
-    go_col.button("▶ Train both", key="train.start", type="primary", disabled=running, width="stretch",
+    ours = job is not None and job.key == plan.key  # a job started for these very settings
+    go_col.button("▶ Train both", key="train.start", type="primary", disabled=running and ours, width="stretch",
                   on_click=_start, args=(plan,))  # fmt: skip
     stop_col.button("■ Cancel", key="train.cancel", disabled=not running, on_click=_cancel, width="stretch")
     st.caption(
         f"{task.title}: T = {plan.length}, H = {plan.hidden}, Adam, gradient clipping at 1; fresh random weights."
     )
-    if job is None or job.key != plan.key:
+    if running and not ours:
+        st.warning(_elsewhere(ctx, job), icon=":material/model_training:")
+    elif not ours:
         st.caption("Press ▶ Train both to start.")
     elif job.running:
         _live(ctx)
     else:
         _results(ctx, job)
+
+
+def _elsewhere(ctx: Context, job) -> str:
+    """What a run started for other settings (the lesson changed while it trained) is doing, and the way out."""
+    done = " · ".join(f"{ctx.label(m)} {run.step} / {run.steps}" for m, run in job.status().items())
+    return (
+        f"A run for the settings before your last change is still training ({done} updates). ■ Cancel stops it; "
+        "▶ Train both stops it and trains on the current settings instead."
+    )
 
 
 def _start(plan: Plan) -> None:
@@ -228,8 +240,8 @@ def _snapshots(ctx: Context, job_key: str, snapshots: dict, results: dict | None
     if choice not in options:  # a live choice made before a newer snapshot arrived
         choice = labels[-1]
     step = options[choice]
-    columns = st.columns(2, gap="medium")
-    for column, model in zip(columns, MODELS, strict=True):
+    shown = {}  # model -> (trace, unit, which, heading, caption) for the chosen snapshot's weights
+    for model in MODELS:
         result = (results or {}).get(model)
         params = result.params if step is None and result is not None else snapshots.get(model, {}).get(step)
         if params is None:
@@ -240,9 +252,15 @@ def _snapshots(ctx: Context, job_key: str, snapshots: dict, results: dict | None
         which = (job_key, step, *ended, ctx.t, unit)  # the weights and the view, exactly
         when = f"after {result.steps_run} updates" if ended else choice  # each network's own end
         text = f"{ctx.label(model)} trained on {ctx.scenario.task}, {when}"  # not the scenario's own weights
-        with column:
-            st.markdown(f"**{ctx.label(model)}**, {when}")
-            if model == "lstm":
-                show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which, caption=text)
-            heatmaps = partial(gate_heatmaps, trace, t=ctx.t)
-            show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text)
+        shown[model] = (trace, unit, which, f"**{ctx.label(model)}**, {when}", text)
+    if "lstm" in shown:  # the cell diagram needs the full width: in a column its labels run into each other
+        trace, unit, which, heading, text = shown["lstm"]
+        st.markdown(heading)
+        show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which, caption=text)
+    for column, model in zip(st.columns(2, gap="medium"), MODELS, strict=True):
+        if model in shown:
+            trace, _, which, heading, text = shown[model]
+            with column:
+                st.markdown(heading)
+                heatmaps = partial(gate_heatmaps, trace, t=ctx.t)
+                show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text)
