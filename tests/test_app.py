@@ -422,6 +422,13 @@ def test_projector_mode_enlarges_the_figures_text():
     assert any("font-size" in element.proto.body for element in at.get("html"))
 
 
+def test_projector_mode_tucks_the_lesson_settings_away_in_the_run_that_switches_it_on():
+    at = open_app()
+    assert "Lesson settings" not in [e.label for e in at.sidebar.expander]
+    at.toggle(key="w.presentation").set_value(True).run()
+    assert "Lesson settings" in [e.label for e in at.sidebar.expander]
+
+
 def test_notes_can_be_hidden():
     at = open_app()
     assert any("Follow the top line" in i.value for i in at.info)

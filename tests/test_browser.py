@@ -261,6 +261,22 @@ def test_projector_mode_on_a_1280_by_720_projector(browser, server):
     context.close()
 
 
+def test_projector_mode_switched_on_in_the_sidebar_leaves_the_sidebar_open(page, server):
+    """A projector link opens with the sidebar folded, but switching projector mode on there must not fold it."""
+    sidebar_open = "() => document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'false'"
+    open_page(page, server, "view=cell")
+    assert page.evaluate(sidebar_open)
+    page.locator("[data-testid=stSidebar] .st-key-w-presentation label").click()
+    page.wait_for_url("**present=1**", timeout=RENDER_TIMEOUT_MS)
+    settle(page)
+    page.locator(".st-key-w-forget_bias input[type=range]").focus()
+    page.keyboard.press("ArrowRight")  # any later run
+    page.wait_for_url("**fbias=0.1**", timeout=RENDER_TIMEOUT_MS)
+    settle(page)
+    assert page.evaluate(sidebar_open), "the sidebar folded away after projector mode was switched on"
+    assert page.console_errors == []
+
+
 def _npz(params) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, kind=np.array(params.kind), **params.arrays())

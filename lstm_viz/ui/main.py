@@ -19,6 +19,7 @@ from . import APP_TITLE
 
 CHART_LIBRARY_REQUESTED = "page.chart_library_requested"  # session state: the cue was sent in this session
 CUE_KEY = "page.chart_library"  # the blank chart's key (its element gets the class st-key-page-chart_library)
+PROJECTOR_WORDS = ("1", "true", "yes", "on")  # what Scenario reads as "on" for present=
 BLANK_CHART = '{"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10, "width": 10}}'
 
 
@@ -33,7 +34,10 @@ def run() -> None:
 
 
 def _configure_page() -> None:
-    projector = st.query_params.get("present") == "1"  # a projector link opens on the figures, controls tucked away
+    # A projector link opens on the figures, controls tucked away: on the session's first run only. Later runs
+    # would otherwise fold the sidebar away under the teacher's mouse once projector mode is switched on there.
+    first_run = CHART_LIBRARY_REQUESTED not in st.session_state
+    projector = first_run and st.query_params.get("present", "").lower() in PROJECTOR_WORDS
     st.set_page_config(
         page_title=APP_TITLE,
         page_icon="🧠",  # not a :material/…: icon, whose favicon the browser would fetch from Google Fonts

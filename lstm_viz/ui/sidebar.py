@@ -94,7 +94,8 @@ def lesson_controls(s: Scenario) -> dict:
             "Network", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key=state.seed("model"), required=True,
             width="stretch", help="Both: the LSTM and the vanilla RNN side by side, on the same input.",
         )  # fmt: skip
-    settings = bar.expander("Lesson settings", expanded=False) if s.presentation else bar
+    projector = state.widget_value("presentation", s.presentation)  # as just switched, not as the last run had it
+    settings = bar.expander("Lesson settings", expanded=False) if projector else bar
     if "weights" not in s.hide:
         values |= _weights_group(settings, s)
     weights = values.get("weights", s.weights)
