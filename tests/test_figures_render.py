@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from lstm_viz.core import LSTMParams, lstm_forward
-from lstm_viz.figures import GATE_COLORS, apply_theme, cell_diagram, conveyor_belt
+from lstm_viz.figures import GATE_COLORS, apply_theme, cell_diagram, conveyor_belt, gate_bars
 from lstm_viz.figures.palette import hex_to_rgb
 
 CHROMIUM = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -46,6 +46,20 @@ def test_cell_diagram_renders_at_1280x720_with_every_gate_colour(trace):
     assert image.size == (1280, 720)
     for key in ("i", "f", "g", "o", "c", "h"):
         assert pixels_near(image, GATE_COLORS[key]) > 100, key  # outlines and wires in the gate's own colour
+
+
+def test_the_focused_units_values_stay_full_size_on_32_narrow_bars():
+    """Plotly shrinks a bar's outside label to the bar's width unless told not to: at H = 32 in half a
+    1280-px screen that made the focused unit's numbers ~6 px, unreadable on a projector."""
+    pytest.importorskip("kaleido")
+    from export_checks import svg_root, svg_text_sizes
+
+    params = LSTMParams.init(D, 32, seed=1)
+    fig = apply_theme(gate_bars(lstm_forward(params, np.ones((5, D))), 4, focus_unit=7), "presentation")
+    svg = fig.to_image(format="svg", width=640, height=650)
+    labels = [(text, size) for role, text, size in svg_text_sizes(svg_root(svg)) if role.startswith("bartext")]
+    assert len(labels) == 6  # the focused unit's i, f, g, o, c, h
+    assert all(size >= fig.layout.font.size for _, size in labels), labels
 
 
 def test_conveyor_animation_plays_pauses_and_scrubs_in_the_browser(trace, tmp_path):

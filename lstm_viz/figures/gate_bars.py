@@ -35,7 +35,7 @@ from .palette import GATE_NAMES, INK, mix, quantity_color, text_shade
 
 ROW_GAP = 0.035  # between rows, as a fraction of the plotting height
 LABEL_ROOM = 0.18  # of a row's range, kept free above the bars for the focused bar's value
-DTICK_UP_TO = 32  # units: up to this many, every unit gets its own tick
+DTICK_UP_TO = 16  # units: up to this many, every unit gets its own tick (more would overlap in a half-width column)
 UNFOCUSED_WEIGHT = 0.45  # other units' bars: their colour blended this far from white
 FOCUS_BAND = "rgba(26, 26, 26, 0.07)"
 
@@ -54,6 +54,7 @@ def _row(key: str, values: np.ndarray, t: int, focus: int | None) -> dict:
         "marker": {"color": colors, "line": {"color": [INK if on else color for on in focused], "width": 1}},
         "text": [num(v) if on else "" for v, on in zip(at_t, focused, strict=True)],
         "textposition": "outside",
+        "constraintext": "none",  # else Plotly shrinks the label to its bar's width: unreadable at H = 32
         "cliponaxis": False,
         "textfont": {"color": text_shade(color)},
         "name": GATE_NAMES.get(key, key),
