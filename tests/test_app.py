@@ -345,6 +345,14 @@ def test_knobs_move_the_gradient_curves():
     assert any("× " in m.value for m in at.markdown)  # the per-step decay readout
 
 
+@pytest.mark.parametrize("query", [{"view": "gradients"}, {"view": "gradients", "weights": "random", "task": "adding"}])
+def test_the_lstm_cell_path_rate_is_read_out_once(query):
+    """The latch's ‖∂L/∂h_t‖ is 0 before the last step, so its readout line is the cell path's already."""
+    at = open_app(query)
+    assert_clean(at)
+    assert sum("cell path ‖∂L/∂c_t‖" in m.value for m in at.markdown) == 1
+
+
 def _curve(at: AppTest, label: str) -> np.ndarray:
     for trace in chart(at, "gradients.flow")["data"]:
         if trace.get("name", "").startswith(label):

@@ -15,7 +15,7 @@ from ._layout import figure_title, make_figure
 from .palette import GATE_COLORS, distinct_colors, model_color, text_shade
 
 LAG_AXIS = "lag T − 1 − t (steps between h<sub>t</sub> and the loss)"
-SUBTITLE = "loss L at the last step; on a log axis each line's slope is its per-step factor ×ρ"
+SUBTITLE = "loss L at the last step; on a log axis each line's slope is its per-step factor"
 NEGLIGIBLE = 1e-6  # "the gradient is gone": a millionth of its size at the loss
 SHADE_OPACITY = 0.09
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import streamlit as st
 
 from ...figures import decay_readout, gradient_flow_figure
@@ -17,8 +18,9 @@ USES_STEP = False
 NOTES = (
     "How strongly does a loss at the last step reach back to each earlier step? On this log scale a straight line "
     "is a constant factor per step: the RNN's gradient shrinks (or grows) geometrically, while the LSTM's cell "
-    "path carries it almost undamped when the forget gate is near 1. Move the recurrent scale and the forget-gate "
-    "bias in the sidebar and watch the lines tilt."
+    "path is multiplied by its forget gate f each step, so it is carried almost undamped only where f is near 1. "
+    "With random weights and forget-gate bias 0, f ≈ 0.5 and the LSTM fades too: turn the forget-gate bias up to "
+    "+3 (f ≈ 0.95) and watch its lines flatten; move the recurrent scale and watch the RNN's tilt."
 )
 FIGURE_HEIGHT = 480
 MODELS = ("lstm", "rnn")
@@ -30,8 +32,8 @@ def render(ctx: Context) -> None:
     show(partial(gradient_flow_figure, labelled), "gradients.flow", ctx, (), FIGURE_HEIGHT)
     left, right = st.columns(2, gap="large")
     left.markdown(decay_readout(flows["lstm"]))
-    cell_rate = flows["lstm"].decay_rate("dc_norm")
-    left.markdown(f"LSTM cell path ‖∂L/∂c_t‖: × {format_rate(cell_rate)} per step")
+    if np.isfinite(flows["lstm"].decay_rate()):  # else the line above already gives the cell path's rate
+        left.markdown(f"LSTM cell path ‖∂L/∂c_t‖: × {format_rate(flows['lstm'].decay_rate('dc_norm'))} per step")
     left.caption(f"Forget-gate bias knob: {ctx.scenario.forget_bias:+.1f} (added to b_f).")
     right.markdown(decay_readout(flows["rnn"]))
     rho = ctx.lesson.rnn.spectral_radius()
