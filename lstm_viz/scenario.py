@@ -112,7 +112,7 @@ class Scenario:
                 raise ValueError(f"{name} must be true or false.")
         hide = (self.hide,) if isinstance(self.hide, str) else tuple(self.hide)
         for item in hide:
-            _choice(item, "a hidden control", HIDEABLE)
+            _choice(item, "control to hide", HIDEABLE)
         object.__setattr__(self, "hide", tuple(h for h in HIDEABLE if h in hide))  # canonical order, no repeats
         task = self.make_task()  # refuses a bad typed sequence with the task's own message
         if self.weights == "preset":  # the preset makes its own sequence; the task waits unused

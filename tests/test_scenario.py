@@ -166,3 +166,10 @@ def test_numbers_keep_full_precision_through_the_url():
 
 def test_bounds_match_the_documented_limits():
     assert (MAX_STEPS, MAX_HIDDEN, MAX_TEXT_CHARS) == (2000, 64, 5000)
+
+
+def test_messages_count_in_words_a_student_reads():
+    with pytest.raises(ValueError, match="the text has 1 character;"):
+        Scenario(weights="random", task="text", text="x")
+    with pytest.raises(ValueError, match="is not a valid control to hide;"):
+        Scenario(hide=("bogus",))

@@ -295,7 +295,8 @@ def pack_readme(scenario: Scenario, lesson: Lesson, files: dict[str, bytes], opt
         ("model shown", " and ".join(MODEL_LABELS[m] for m in models) + f" (`model={s.model}`)"),
         ("lesson", f"{lesson.title}: {source}"),
         ("weights", "; ".join(f"{MODEL_LABELS[m]}: {lesson.sources[m]}" for m in ("lstm", "rnn"))),
-        ("sequence", f"T = {lesson.steps} steps" + ("" if s.weights == "preset" else f", sequence seed {s.seed}")
+        ("sequence", f"T = {lesson.steps} step{'s' * (lesson.steps != 1)}"
+         + ("" if s.weights == "preset" else f", sequence seed {s.seed}")
          + (f", typed text {s.text!r}" if s.text else "")),
         ("hidden size", f"H = {lesson.hidden_size('lstm')}"
          + ("" if s.weights != "random" else f", weight seed {s.weight_seed}")),

@@ -37,8 +37,8 @@ class TextTask(Task):
             raise ValueError(f"the text must be a string, got {type(self.text).__name__}.")
         if not 2 <= len(self.text) <= MAX_TEXT_CHARS:
             raise ValueError(
-                f"the text has {len(self.text)} characters; give between 2 and {MAX_TEXT_CHARS} "
-                "(each character is asked to predict the next one)."
+                f"the text has {len(self.text)} character{'s' * (len(self.text) != 1)}; "
+                f"give between 2 and {MAX_TEXT_CHARS} (each character is asked to predict the next one)."
             )
         alphabet = "".join(sorted(set(self.text)))
         object.__setattr__(self, "alphabet", alphabet)

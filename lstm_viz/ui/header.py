@@ -25,7 +25,7 @@ def title(scenario: Scenario, lesson: Lesson) -> None:
 def details(scenario: Scenario, lesson: Lesson) -> None:
     """Sizes, where the weights come from, and the lesson's story in an expander."""
     sources = " · ".join(f"**{MODEL_LABELS[m]}**: {lesson.sources[m]}" for m in ("lstm", "rnn"))
-    st.caption(f"T = {lesson.steps} steps · H = {lesson.hidden_size('lstm')} · {sources}")
+    st.caption(f"T = {lesson.steps} step{'s' * (lesson.steps != 1)} · H = {lesson.hidden_size('lstm')} · {sources}")
     if scenario.weights == "upload" and uploaded_weights() is None:
         st.info("Choose a weights file (.npz) in the sidebar; until then both networks have random weights.")
     with st.expander("The story of this lesson", expanded=False):
