@@ -500,6 +500,18 @@ def test_training_runs_both_networks_and_shows_curves_and_snapshots():
     assert "before" in at.segmented_control(key="train.snapshot").value
 
 
+def test_the_default_training_run_shows_what_the_note_promises():
+    """Pressing ▶ Train both with the view's defaults: the LSTM learns the adding problem, the RNN stays at the
+    baseline (the note says so; 200 updates left both at the baseline)."""
+    at = open_app({"weights": "random", "task": "adding", "T": "50", "view": "train"})
+    at.button(key="train.start").click().run()
+    job = at.session_state["train.job"]
+    wait_until(lambda: not job.running, seconds=120)
+    status = job.status()
+    assert status["lstm"].result.history[-20:].mean() < 0.02
+    assert status["rnn"].result.history[-20:].mean() > 0.1
+
+
 def test_training_can_be_cancelled():
     at = open_app({"weights": "random", "task": "adding", "T": "100", "H": "16", "view": "train"})
     at.select_slider(key="train.updates").set_value(2000).run()
