@@ -380,6 +380,23 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_last_good_weights():
     assert "H = 5" in at.caption[0].value  # still the last good file
 
 
+def test_a_refused_control_is_set_back_to_the_value_in_use():
+    """An uploaded one-input RNN cannot read the two-channel adding problem: the task stays the sine wave, and
+    the sidebar says so (task, length and step as they were), with the reason on screen."""
+    at = open_app({"weights": "upload", "task": "sine", "T": "60", "t": "7"})
+    at.session_state["upload.pending"] = ("rnn.npz", npz_bytes(RNNParams.init(1, 5, seed=3)))
+    at.run()
+    assert_clean(at)
+    at.selectbox(key="w.task").set_value("adding").run()
+    assert not at.exception
+    assert any("task stays in use" in e for e in errors(at))
+    assert at.selectbox(key="w.task").value == "sine"
+    assert at.number_input(key="w.length").value == 60
+    assert at.query_params["task"] == "sine" and at.query_params["T"] == "60" and at.query_params["t"] == "7"
+    at.slider(key="w.forget_bias").set_value(1.0).run()  # the next run: no error left over
+    assert_clean(at)
+
+
 def test_an_oversized_or_pickled_upload_is_refused():
     at = open_app({"weights": "upload", "task": "adding"})
     big = LSTMParams.init(2, MAX_HIDDEN + 1, seed=0)

@@ -2,7 +2,8 @@
 draw the header and the chosen view, and mirror the scenario in the URL (``main.run`` sets up the page first).
 
 A control change that makes a bad scenario (a typo in a typed sequence, a refused upload) shows an
-``st.error`` and keeps the last good lesson on screen.
+``st.error`` and keeps the last good lesson on screen; a refused choice is set back to the one in use
+(a typed text stays as typed, to be corrected).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from .views import VIEW_MODULES
 
 TAB_KEY = state.widget_key("view")
 LABEL_TO_VIEW = {module.LABEL: v for v, module in VIEW_MODULES.items()}
+TASK_CHANGES = ("length", "step", "text")  # what choosing a task changes with it (sidebar._adopt_task)
 FIELD_WORDS = {"text": "sequence", "task": "task", "length": "length", "weights": "weights", "model": "network"}
 
 
 def render() -> None:
     last_good = state.start()
+    for message in state.pop_restored():
+        st.error(message)
     accepted = upload.process(check=lambda weights: cache.lesson(last_good, weights))
     if accepted is not None and state.widget_value("model", last_good.model) != "both":
         state.set_widget("model", accepted.params.kind)  # show the network that was uploaded
@@ -66,15 +70,35 @@ def _keep_what_works(last_good: Scenario, values: dict, uploaded):
         st.error(f"{exc} Showing the default lesson.")
         scenario = Scenario()
         lesson = cache.lesson(scenario)
-    for field, value in values.items():
-        if value == getattr(scenario, field):
-            continue
+    refused, messages = [], []
+    for field, value in sorted(values.items(), key=lambda item: item[0] != "task"):  # the task first
+        if value == getattr(scenario, field) or ("task" in refused and field in TASK_CHANGES):
+            continue  # unchanged, or changed only by choosing the task that was refused
         try:
             trial = scenario.replace(**{field: value})
             lesson, scenario = cache.lesson(trial, uploaded), trial
         except ValueError as exc:
-            st.error(f"{exc} The last good {FIELD_WORDS.get(field, field)} stays in use.")
+            refused.append(field)
+            messages.append(f"{exc} The last good {FIELD_WORDS.get(field, field)} stays in use.")
+    restore = _restore_values(scenario, refused)
+    if any(state.widget_value(field) != value for field, value in restore.items()):
+        state.restore_widgets(restore, messages)  # reruns: the controls then show what is in use
+    for message in messages:
+        st.error(message)
     return scenario, lesson
+
+
+def _restore_values(scenario: Scenario, refused: list[str]) -> dict:
+    """The widget values that show ``scenario`` again after ``refused`` controls were turned down.
+
+    A typed text stays as typed (the student fixes the typo in place); a refused task also takes back what
+    choosing it changed (its default length and text, step 0: ``sidebar._adopt_task``).
+    """
+    restore = {field: getattr(scenario, field) for field in refused if field != "text"}
+    if "task" in restore:
+        text = scenario.text or sidebar.TEXT_TASKS.get(scenario.task, "")
+        restore |= {"length": scenario.length, "step": scenario.step, "text": text}  # = TASK_CHANGES
+    return restore
 
 
 def _views(scenario: Scenario, lesson) -> None:

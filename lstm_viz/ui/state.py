@@ -16,6 +16,7 @@ from ..scenario import Scenario
 
 SCENARIO = "scenario"  # session key of the last good Scenario
 URL_ERROR = "url_error"  # the message for a URL that did not parse, shown once
+RESTORE = "restore_widgets"  # ({field: value}, [message]): refused controls set back at the next run's start
 WIDGET_PREFIX = "w."
 
 
@@ -89,3 +90,21 @@ def sync_url(scenario: Scenario) -> None:
 
 def pop_url_error() -> str | None:
     return st.session_state.pop(URL_ERROR, None)
+
+
+def restore_widgets(values: dict, messages: list[str]) -> None:
+    """Set these widgets back to ``values`` before the next run draws them, and show ``messages`` in that run.
+
+    A widget cannot be changed once drawn in a run, so a refused control (and what its callback changed with
+    it) is set back by a rerun: it then shows the value in use, not the one refused.
+    """
+    st.session_state[RESTORE] = (values, messages)
+    st.rerun()
+
+
+def pop_restored() -> list[str]:
+    """Apply a pending :func:`restore_widgets` (call before any widget is drawn); returns its messages."""
+    values, messages = st.session_state.pop(RESTORE, ({}, []))
+    for field, value in values.items():
+        set_widget(field, value)
+    return messages
