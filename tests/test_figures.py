@@ -202,6 +202,14 @@ def test_heatmap_scales_gates_zero_to_one_and_signed_quantities_symmetric(trace)
     assert cell.zmin == -cell.zmax and cell.zmax >= np.abs(trace.c).max() and cell.zmid == 0.0
 
 
+def test_an_rnns_two_heatmap_rows_leave_room_for_a_projector_sized_row_title(rnn_trace):
+    """The app draws the RNN's a and h rows 360 px high (450 on a projector): the gap must hold the h row's title."""
+    fig = apply_theme(gate_heatmaps(rnn_trace, t=3), "presentation")
+    plot_px = 360 * 1.25 - fig.layout.margin.t - fig.layout.margin.b
+    gap_px = (fig.layout.yaxis.domain[0] - fig.layout.yaxis2.domain[1]) * plot_px
+    assert gap_px >= 1.5 * fig.layout.font.size
+
+
 def test_heatmap_cursor_marks_step_t_in_every_row(trace):
     fig = gate_heatmaps(trace, t=STEP)
     assert [(s.x0, s.x1) for s in fig.layout.shapes] == [(STEP, STEP)] * 6

@@ -35,6 +35,7 @@ from ._layout import (
 from .palette import GATE_NAMES, INK, SIGNED_SCALE, gate_scale, quantity_color, text_shade
 
 ROW_GAPS = 0.33  # total vertical space between rows (fraction of the height), room for the row titles
+MAX_ROW_GAP = 0.17  # per gap: two rows (an RNN) need ~0.17 of a 450-px figure for a projector-sized title
 COLORBAR_THICKNESS = 14
 UNIT_TICKS = 3  # about this many unit ticks per row: rows are ~60 px tall in a six-row print at 720 px
 
@@ -85,7 +86,7 @@ def gate_heatmaps(trace, t: int | None = None, quantities=None, *, sample: int =
         t = check_step(trace, t)
     keys = tuple(quantities or (LSTM_QUANTITIES if is_lstm(trace) else RNN_QUANTITIES))
     rows = len(keys)
-    layout = stacked_rows([1] * rows, min(0.1, ROW_GAPS / rows))
+    layout = stacked_rows([1] * rows, min(MAX_ROW_GAP, ROW_GAPS / rows))
     data, titles = [], []
     for row, key in enumerate(keys, start=1):
         y_axis = layout[axis_key("y", row)]
