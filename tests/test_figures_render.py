@@ -62,6 +62,23 @@ def test_the_focused_units_values_stay_full_size_on_32_narrow_bars():
     assert not [label for label in labels if "scale(" in label], "labels shrunk to the bar width"
 
 
+@pytest.mark.parametrize(("mode", "width", "height"), [("screen", 820, 480), ("presentation", 1200, 600)])
+def test_the_gradient_legend_sits_below_the_plot_not_on_the_curves(mode, width, height):
+    """Inside the plot the legend hid the underflow markers along the bottom (the latch) and curves passing by."""
+    pytest.importorskip("kaleido")
+    from lstm_viz.core import RNNParams, gradient_flow
+    from lstm_viz.figures import gradient_flow_figure
+
+    x = np.ones((40, 1))
+    flows = {"LSTM": gradient_flow(LSTMParams.init(1, 2, seed=0), x), "RNN": gradient_flow(RNNParams.init(1, 2), x)}
+    fig = apply_theme(gradient_flow_figure(flows), mode)
+    svg = fig.to_image(format="svg", width=width, height=height).decode()
+    plot_top = float(re.search(r'<g class="xy" transform="translate\([\d.]+,([\d.]+)\)"', svg).group(1))
+    plot_height = float(re.search(r'xyplot" class="plotclip"><rect width="[\d.]+" height="([\d.]+)"', svg).group(1))
+    legend_top = float(re.search(r'<g class="legend"[^>]*translate\([\d.]+,([\d.]+)\)', svg).group(1))
+    assert legend_top >= plot_top + plot_height
+
+
 def test_conveyor_animation_plays_pauses_and_scrubs_in_the_browser(trace, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "belt.html"

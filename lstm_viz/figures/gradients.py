@@ -198,8 +198,8 @@ def gradient_flow_figure(flows, title: str | None = None) -> go.Figure:
         "yaxis": {"type": "log", "range": [y_range[0] - 0.15, y_range[1] + 0.15], "exponentformat": "power",
                   "title": {"text": "‖∂L/∂h<sub>t</sub>‖ (log scale)"}},
         "title": figure_title(title or "How far back the gradient reaches", SUBTITLE),
-        "legend": {"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#D0D0D0",
-                   "borderwidth": 1},
+        # under the axis: inside the plot it hid the underflow markers along the bottom and any curve passing by
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"},
         "hovermode": "closest",
     }  # fmt: skip
     if shapes or notes:  # an overflow to flag (empty lists would reach the browser as they are)
