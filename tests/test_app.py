@@ -477,6 +477,13 @@ def test_text_is_coloured_by_the_chosen_quantity_of_the_focused_unit():
     assert {t["name"] for t in bars["data"] if t.get("name")} >= {"LSTM", "vanilla RNN"}
 
 
+def test_the_memory_views_readout_is_named_once_when_both_networks_share_it():
+    at = open_app({"weights": "pretrained", "task": "text", "view": "memory"})
+    assert_clean(at)
+    lines = [c.value for c in at.caption if c.value.startswith("y_T")]
+    assert lines == ["y_T, for both networks: y = all 14 readout-head outputs (Frobenius norm of the Jacobian)."]
+
+
 def test_the_lstm_colour_choice_survives_a_look_at_the_rnn():
     """The RNN has only h to colour by; visiting it must not overwrite the LSTM's choice."""
     at = open_app({"weights": "random", "task": "text", "H": "6", "view": "memory", "model": "lstm"})

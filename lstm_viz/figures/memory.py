@@ -105,7 +105,8 @@ def text_heat(chars, values, title: str | None = None, scale: str = "signed", *,
     heat = {
         "type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "hovertext": hover, "hoverinfo": "text",
         "xgap": 1, "ygap": 3, "textfont": {"family": MONO_FAMILY, "size": 15}, **colors,
-        "colorbar": {"title": {"text": value_name, "side": "top"}, "orientation": "h", "thickness": 10, "len": 0.3,
+        # no colourbar title: the figure's title names the quantity, and above the bar it ran into the text row
+        "colorbar": {"orientation": "h", "thickness": 10, "len": 0.3,
                      "x": 1, "xanchor": "right", "y": -0.04, "yanchor": "top", "ypad": 0, "outlinewidth": 0,
                      "tickformat": ".3~g"},
     }  # fmt: skip

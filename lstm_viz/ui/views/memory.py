@@ -73,4 +73,8 @@ def render(ctx: Context) -> None:
     flows = cache.connectivity(lesson)
     norms = {ctx.label(m): flows[m].norm for m in MODELS}
     show(partial(connectivity_bars, norms, labels=chars), "memory.connectivity", ctx, (), CONNECTIVITY_HEIGHT)
-    st.caption(f"y_T: {flows['lstm'].readout} (LSTM) · {flows['rnn'].readout} (RNN).")
+    readouts = {flows[m].readout for m in MODELS}
+    if len(readouts) == 1:
+        st.caption(f"y_T, for both networks: {readouts.pop()}.")
+    else:
+        st.caption(f"y_T: {flows['lstm'].readout} (LSTM) · {flows['rnn'].readout} (RNN).")
