@@ -275,6 +275,8 @@ def test_conveyor_gates_that_read_the_same_share_one_label():
     fig = conveyor_belt(_saturated_trace(), 0, t=4)
     for markers in (fig.data[-1], *(frame_trace(frame, "markers", 2) for frame in fig.frames)):
         assert [text for text in markers.text if text.strip()] == ["f = i = o = 1.000"]  # not three on one spot
+        labelled = next(k for k, text in enumerate(markers.text) if text.strip())
+        assert markers.textposition[labelled].startswith("top ")  # above the gates' line at 1, not on it
 
 
 def test_conveyor_dots_without_a_label_keep_a_blank_text_that_frames_can_fill():

@@ -150,7 +150,8 @@ def _markers(step: int, s: dict, keys, y_range) -> dict:
 
     Dots closer than a label's height (LABEL_CLEARANCE of the row's range) share one label; of the labels
     left, the highest sits above its dot and the lowest below (unless that would push it past the row's
-    edge), so neighbouring labels stay apart. Labels move to the left once the cursor nears the right edge.
+    edge), so neighbouring labels stay apart; a single label sits above its dot (below, at the row's top).
+    Labels move to the left once the cursor nears the right edge.
     """
     values = [float(s[k][step]) for k in keys]
     lo, hi = y_range
@@ -162,9 +163,11 @@ def _markers(step: int, s: dict, keys, y_range) -> dict:
         anchor = max(members, key=lambda k: values[k] if np.isfinite(values[k]) else -np.inf)
         text[anchor] = _cluster_text(keys, values, members)
         value = values[anchor]
-        if len(groups) > 1 and n == len(groups) - 1 and not hi - value < clearance:
+        if len(groups) == 1:  # one label: off its line (a gate held at 1 ran straight through it), inside the row
+            where[anchor] = f"{'top' if hi - value >= clearance else 'bottom'} {side}"
+        elif n == len(groups) - 1 and not hi - value < clearance:
             where[anchor] = f"top {side}"
-        elif len(groups) > 1 and n == 0 and not value - lo < clearance:
+        elif n == 0 and not value - lo < clearance:
             where[anchor] = f"bottom {side}"
     return {"x": [step] * len(keys), "y": values, "text": text, "textposition": where}
 
