@@ -169,8 +169,8 @@ def test_the_conveyor_belt_follows_the_step_slider_when_paused():
 
 def test_heatmap_cursor_sits_at_the_step():
     at = show_view(open_app({"t": "9"}), "heatmaps")
-    cursors = [s for s in chart(at, "heatmaps.lstm")["layout"]["shapes"] if s.get("type") == "line"]
-    assert cursors and all(s["x0"] == s["x1"] == 9 for s in cursors)
+    cursors = chart(at, "heatmaps.lstm")["layout"]["shapes"]
+    assert len(cursors) == 6 and all((s["x0"], s["x1"]) == (8.5, 9.5) for s in cursors)
 
 
 def test_equations_show_the_steps_numbers():

@@ -212,7 +212,8 @@ def test_an_rnns_two_heatmap_rows_leave_room_for_a_projector_sized_row_title(rnn
 
 def test_heatmap_cursor_marks_step_t_in_every_row(trace):
     fig = gate_heatmaps(trace, t=STEP)
-    assert [(s.x0, s.x1) for s in fig.layout.shapes] == [(STEP, STEP)] * 6
+    assert [(s.type, s.x0, s.x1) for s in fig.layout.shapes] == [("rect", STEP - 0.5, STEP + 0.5)] * 6
+    assert all(s.fillcolor == "rgba(0,0,0,0)" for s in fig.layout.shapes)  # a frame: the cells at t stay visible
     assert not gate_heatmaps(trace).layout.shapes
 
 

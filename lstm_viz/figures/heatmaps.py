@@ -68,10 +68,12 @@ def _unit_ticks(hidden: int) -> dict:
 
 
 def _cursor(t: int, row: int) -> dict:
-    """A vertical line at step ``t`` through row ``row``."""
+    """A frame around step ``t``'s column of row ``row``: the cells stay visible (a line over them hid the very
+    value the step is about, e.g. the latch's i = 1 at its store step)."""
     return {
-        "type": "line", "x0": t, "x1": t, "xref": axis_ref("x", row), "yref": f"{axis_ref('y', row)} domain",
-        "y0": -0.02, "y1": 1.02, "line": {"color": INK, "width": 2}, "layer": "above",
+        "type": "rect", "xref": axis_ref("x", row), "yref": f"{axis_ref('y', row)} domain",
+        "x0": t - 0.5, "x1": t + 0.5, "y0": -0.03, "y1": 1.03,
+        "line": {"color": INK, "width": 1.5}, "fillcolor": "rgba(0,0,0,0)", "layer": "above",
     }  # fmt: skip
 
 
