@@ -58,16 +58,24 @@ def _draw(figure_json: str, key: str, config: dict | None = None) -> None:
 
 
 def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None,
-         caption: str | None = None) -> None:  # fmt: skip
-    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look,
-    with its export buttons (``caption``: the line under exported files, default the scenario's).
+         caption: str | None = None, exports_here: bool = False) -> None:  # fmt: skip
+    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look, and
+    offer it in the view's export menus (``caption``: the line under exported files, default the scenario's).
 
     ``args`` must name everything ``build`` depends on beyond the lesson (step, unit, quantity ...).
+    ``exports_here``: its export popover right under it instead (charts that come and go with a training run).
     """
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
     _draw(cached(cache_key, build, ctx.mode, height), key, downloads.chart_config(key, ctx))
-    downloads.figure_exports(build, key, ctx, caption)
+    _offer(build, key, ctx, caption, exports_here)
+
+
+def _offer(build: Callable[[], go.Figure], key: str, ctx: Context, caption: str | None, here: bool) -> None:
+    if here:
+        downloads.figure_exports(build, key, ctx, caption)
+    else:
+        ctx.charts[key] = (build, caption)
 
 
 def at_frame(spec: dict, name: str) -> dict | None:
@@ -109,7 +117,7 @@ def show_at_frame(
     if spec is None:
         return False
     _draw(json.dumps(spec), key, downloads.chart_config(key, ctx))
-    downloads.figure_exports(build, key, ctx)
+    _offer(build, key, ctx, None, here=False)
     return True
 
 

@@ -84,6 +84,7 @@ def _views(scenario: Scenario, lesson) -> None:
         if tab.open:
             with tab:
                 _view(view, lesson)
+                downloads.view_exports(view)  # not in the fragment: a step does not send the buttons again
 
 
 @st.fragment
@@ -97,4 +98,5 @@ def _view(view: str, lesson) -> None:
         st.info(module.NOTES, icon=":material/visibility:")
     ctx = Context(scenario, lesson, t)
     module.render(ctx)
-    downloads.view_exports(ctx, view)
+    downloads.showing(ctx)
+    downloads.lecture_pack(ctx, view)

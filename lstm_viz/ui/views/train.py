@@ -243,6 +243,7 @@ def _snapshots(ctx: Context, job_key: str, snapshots: dict, results: dict | None
         with column:
             st.markdown(f"**{ctx.label(model)}**, {when}")
             if model == "lstm":
-                show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which, caption=text)
+                diagram = partial(cell_diagram, trace, ctx.t, unit, ctx.x_label)
+                show(diagram, "train.cell", ctx, which, caption=text, exports_here=True)
             heatmaps = partial(gate_heatmaps, trace, t=ctx.t)
-            show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text)
+            show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text, exports_here=True)
