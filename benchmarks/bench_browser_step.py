@@ -6,12 +6,17 @@ the step slider a few times to warm up, then ``--steps`` times presses → and w
 the new t, the script run is over and the page has been quiet for ``QUIET_S``. Per step it reads:
 
   * CPU: utime + stime of every Chromium process (renderer, GPU/compositor, browser) from /proc, before and
-    after; the same quiet window with no key press is subtracted (a page at rest costs a little too);
+    after; the same quiet window with no key press is subtracted (a page at rest costs a little too: the median
+    of IDLE_WINDOWS such windows, as one window may catch late work of the step before);
   * the renderer's main-thread split from CDP ``Performance.getMetrics``: script, layout, style recalculation;
   * with ``--profile``, a CDP CPU profile of the steps: JS self time by script (plotly.js, Streamlit's bundle,
     KaTeX ...) and its top functions.
 
     python benchmarks/bench_browser_step.py [--views cell,belt,heatmaps,equations] [--lesson QUERY] [--steps 8]
+
+On a shared machine the load moves between runs: ``--against DIR`` measures another checkout (say the main
+branch's, copied to /tmp) in the same browser, view by view in turn with this one, ``--rounds`` times, and
+ends with the median of each.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import statistics
 import sys
@@ -33,6 +39,7 @@ from classroom_driver import _IDLE_JS, STEP_SLIDER, AppServer, Student, chromium
 STEP_VIEWS = ("cell", "belt", "heatmaps", "equations")
 QUIET_S = 0.6  # after the step is shown: late work (Plotly's relayout, React effects, paint) still counts
 WARM_UP_STEPS = 2
+IDLE_WINDOWS = 3
 FIRST_STEP = 3
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Every view's step controls say "t = <t> of <T-1>"; the equations view has no chart to read the step from.
@@ -117,7 +124,9 @@ async def run_view(browser, url: str, view: str, lesson: str, steps: int, profil
         for _ in range(WARM_UP_STEPS):
             await step_forward(student)
             await asyncio.sleep(QUIET_S)
-        idle_cpu, idle_main = await measure(student, cdp, lambda: asyncio.sleep(0))
+        idle = [await measure(student, cdp, lambda: asyncio.sleep(0)) for _ in range(IDLE_WINDOWS)]
+        idle_cpu = {k: statistics.median(cpu.get(k, 0.0) for cpu, _ in idle) for k in {k for c, _ in idle for k in c}}
+        idle_main = {m: statistics.median(main.get(m, 0.0) for _, main in idle) for m in METRICS}
         if profile:
             await cdp.send("Profiler.enable")
             await cdp.send("Profiler.setSamplingInterval", {"interval": 200})
@@ -150,10 +159,21 @@ def report(result: dict) -> None:
 
 
 async def main(args) -> None:
-    with AppServer(ROOT) as server:
+    roots = {"this": ROOT} | ({"against": Path(args.against).resolve()} if args.against else {})
+    totals: dict[tuple[str, str], list[float]] = collections.defaultdict(list)
+    with contextlib.ExitStack() as stack:
+        servers = {name: stack.enter_context(AppServer(root)) for name, root in roots.items()}
         async with chromium() as browser:
-            for view in args.views.split(","):
-                report(await run_view(browser, server.url, view, args.lesson, args.steps, args.profile))
+            for _ in range(args.rounds):
+                for view in args.views.split(","):
+                    for name, server in servers.items():
+                        result = await run_view(browser, server.url, view, args.lesson, args.steps, args.profile)
+                        totals[view, name].append(result["total"])
+                        print(f"[{name}: {roots[name]}]" if len(servers) > 1 else "", end="")
+                        report(result)
+    if len(servers) > 1 or args.rounds > 1:
+        print("median CPU/step over rounds: " + "  ".join(f"{view} {name} {statistics.median(values):.3f} s"
+                                                          for (view, name), values in totals.items()))  # fmt: skip
 
 
 if __name__ == "__main__":
@@ -162,4 +182,6 @@ if __name__ == "__main__":
     parser.add_argument("--lesson", default="", help="URL query of the lesson (default: the default lesson)")
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--profile", action="store_true", help="also a JS CPU profile of the measured steps")
+    parser.add_argument("--against", help="another checkout of the app, measured in turn with this one")
+    parser.add_argument("--rounds", type=int, default=1, help="measure every view this many times")
     asyncio.run(main(parser.parse_args()))
