@@ -5,9 +5,11 @@ step precisely, without loading the machine. For each view one page opens the le
 the step slider a few times to warm up, then ``--steps`` times presses → and waits until every step chart says
 the new t, the script run is over and the page has been quiet for ``QUIET_S``. Per step it reads:
 
-  * CPU: utime + stime of every Chromium process (renderer, GPU/compositor, browser) from /proc, before and
-    after; the same quiet window with no key press is subtracted (a page at rest costs a little too: the median
-    of IDLE_WINDOWS such windows, as one window may catch late work of the step before);
+  * CPU: utime + stime of every Chromium process (renderer, GPU/compositor, browser) from /proc. The total per
+    step is all of it from the first measured step until SETTLE_S after the last, divided by the steps, so a
+    step slower than its quiet window (a loaded machine) is still counted in full; by process type, the
+    median step's window. A page at rest costs a little too: the median of IDLE_WINDOWS quiet windows with no
+    key press is subtracted;
   * the renderer's main-thread split from CDP ``Performance.getMetrics``: script, layout, style recalculation;
   * with ``--profile``, a CDP CPU profile of the steps: JS self time by script (plotly.js, Streamlit's bundle,
     KaTeX ...) and its top functions.
@@ -40,6 +42,7 @@ STEP_VIEWS = ("cell", "belt", "heatmaps", "equations")
 QUIET_S = 0.6  # after the step is shown: late work (Plotly's relayout, React effects, paint) still counts
 WARM_UP_STEPS = 2
 IDLE_WINDOWS = 3
+SETTLE_S = 2.0  # after the last step: a slow step's work that outlasts its quiet window is counted too
 FIRST_STEP = 3
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Every view's step controls say "t = <t> of <T-1>"; the equations view has no chart to read the step from.
@@ -132,17 +135,21 @@ async def run_view(browser, url: str, view: str, lesson: str, steps: int, profil
             await cdp.send("Profiler.setSamplingInterval", {"interval": 200})
             await cdp.send("Profiler.start")
         rows, latencies = [], []
+        first, began = sum(chromium_cpu_s().values()), time.perf_counter()
         for _ in range(steps):
             started = time.perf_counter()
             cpu, main = await measure(student, cdp, lambda: step_forward(student))
             latencies.append(time.perf_counter() - started - QUIET_S)
             rows.append((cpu, main))
+        await asyncio.sleep(SETTLE_S)
+        idle_rate = sum(idle_cpu.values()) / QUIET_S
+        spent = sum(chromium_cpu_s().values()) - first - idle_rate * (time.perf_counter() - began)
         summary = profile_summary((await cdp.send("Profiler.stop"))["profile"]) if profile else []
         errors = list(student.stats.errors)
     kinds = sorted({k for cpu, _ in rows for k in cpu} | set(idle_cpu))
     per_kind = {k: statistics.median(cpu.get(k, 0.0) for cpu, _ in rows) - idle_cpu.get(k, 0.0) for k in kinds}
     per_metric = {m: statistics.median(main.get(m, 0.0) for _, main in rows) - idle_main.get(m, 0.0) for m in METRICS}
-    total = statistics.median(sum(cpu.values()) for cpu, _ in rows) - sum(idle_cpu.values())
+    total = spent / steps
     return {"view": view, "total": total, "kinds": per_kind, "main": per_metric, "latency": latencies,
             "profile": summary, "errors": errors}  # fmt: skip
 
