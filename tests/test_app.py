@@ -167,6 +167,22 @@ def test_the_conveyor_belt_follows_the_step_slider_when_paused():
     assert len(belt["frames"]) == Scenario().length  # the animation plays in the browser, frame by frame
 
 
+def test_the_belt_tells_the_browser_it_is_the_same_animation_at_another_frame():
+    # So the browser plays that one frame (Plotly.animate) instead of drawing the whole animation again.
+    def moved(at: AppTest) -> dict:
+        return json.loads(next(e for e in charts(at) if e.key == "belt.lstm").proto.bytes)["moved"]
+
+    at = show_view(open_app({"t": "3"}), "belt")
+    first = moved(at)
+    assert first["frame"] == "3"
+    at.slider(key="w.step").set_value(42).run()
+    assert moved(at) == {"animation": first["animation"], "frame": "42"}
+    at = show_view(open_app({"t": "3", "weights": "random", "H": "4"}), "belt")
+    other = moved(at)
+    assert other["frame"] == "3" and other["animation"] != first["animation"]  # another figure: drawn afresh
+    assert json.loads(charts(show_view(at, "cell"))[0].proto.bytes)["moved"] is None
+
+
 def test_heatmap_cursor_sits_at_the_step():
     at = show_view(open_app({"t": "9"}), "heatmaps")
     cursors = [s for s in chart(at, "heatmaps.lstm")["layout"]["shapes"] if s.get("type") == "line"]

@@ -119,9 +119,11 @@ def chart_titles(page) -> list[str]:
     return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.layout.title.text)")
 
 
+BELT = "Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+
+
 def belt_slider(page) -> int:
-    belt = "Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-    return page.evaluate(f"() => {belt}._fullLayout.sliders[0].active")
+    return page.evaluate(f"() => {BELT}._fullLayout.sliders[0].active")
 
 
 def test_default_lesson_loads_with_charts_and_no_console_errors(page, server):
@@ -207,6 +209,32 @@ def test_a_step_change_stops_the_belt_animation_and_play_resumes_from_the_new_st
     )
     pause.click()
     assert 6 < belt_slider(page) < 40
+    assert page.console_errors == []
+
+
+def test_stepping_a_paused_belt_plays_its_frame_without_drawing_the_whole_animation_again(page, server):
+    open_page(page, server, "view=belt&t=5")
+    page.evaluate("""() => {
+      window.reacts = 0;
+      const react = Plotly.react;
+      Plotly.react = (...args) => { window.reacts += 1; return react(...args); };
+    }""")
+    _step_to(page, 6)
+    _step_to(page, 7)
+    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active === 7", timeout=10_000)
+    assert page.evaluate("() => window.reacts") == 0
+    shown = page.evaluate(f"""() => {{
+      const belt = {BELT};
+      const frame = belt._transitionData._frames.find(f => f.name === "7");
+      return frame.traces.every((index, k) => JSON.stringify(belt.data[index].x) === JSON.stringify(frame.data[k].x)
+        && JSON.stringify(belt.data[index].y) === JSON.stringify(frame.data[k].y));
+    }}""")
+    assert shown  # the traces the frame animates show step 7
+    play, pause = _belt_play_pause(page)
+    play.click()  # plays on from step 7
+    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active > 7", timeout=20_000)
+    pause.click()
+    assert 7 < belt_slider(page) < 40
     assert page.console_errors == []
 
 

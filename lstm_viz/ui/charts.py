@@ -9,6 +9,7 @@ the page), and the chart stays mounted from one step to the next.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -53,8 +54,8 @@ def _private_spec(key: str, _build, mode: str, height: int | None) -> str:
     return _to_json(_build, mode, height)
 
 
-def _draw(figure_json: str, key: str, config: dict | None = None) -> None:
-    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}))
+def _draw(figure_json: str, key: str, config: dict | None = None, moved: tuple[str, str] | None = None) -> None:
+    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}), moved)
 
 
 def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None,
@@ -106,6 +107,11 @@ def at_frame(spec: dict, name: str) -> dict | None:
     return spec
 
 
+def figure_id(figure_json: str, config: dict) -> str:
+    """A short name for a figure as drawn (its JSON and its chart config): equal names, same drawing."""
+    return hashlib.blake2b(f"{figure_json}{json.dumps(config, sort_keys=True)}".encode(), digest_size=16).hexdigest()
+
+
 def show_at_frame(
     build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple, frame: str, height: int | None = None
 ) -> bool:
@@ -113,10 +119,12 @@ def show_at_frame(
     no such frame (the caller then builds the figure for that step)."""
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
-    spec = at_frame(json.loads(cached(cache_key, build, ctx.mode, height)), frame)
+    animation = cached(cache_key, build, ctx.mode, height)
+    spec = at_frame(json.loads(animation), frame)
     if spec is None:
         return False
-    _draw(json.dumps(spec), key, downloads.chart_config(key, ctx))
+    config = downloads.chart_config(key, ctx)
+    _draw(json.dumps(spec), key, config, moved=(figure_id(animation, config), frame))
     _offer(build, key, ctx, None, here=False)
     return True
 

@@ -39,7 +39,34 @@ function followWidth(div, Plotly) {
   div.lstmVizResize.observe(div);
 }
 
-async function draw(div, Plotly, figure, config) {
+const STILL = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+
+async function moveToFrame(div, Plotly, figure, frame) {
+  // The animation on screen, at another frame: play just that frame, as the chart's own slider does (its
+  // traces and the slider's handle move). Plotly.react would add every frame again and redraw the whole
+  // slider, each of its step labels measured anew. Then ▶ is told to play on from this frame, as in the figure.
+  div.lstmVizMoving = true;
+  try {
+    await Plotly.animate(div, [frame], STILL);
+  } finally {
+    div.lstmVizMoving = false;
+  }
+  const menus = (figure.layout && figure.layout.updatemenus) || [];
+  const args = menus.flatMap((menu, m) =>
+    (menu.buttons || []).map((button, b) => [`updatemenus[${m}].buttons[${b}].args`, button.args]),
+  );
+  if (args.length) await Plotly.relayout(div, Object.fromEntries(args));
+  div.lstmVizTraces = []; // the frame changed the drawn traces in place: none is still the one last sent
+}
+
+async function draw(div, Plotly, figure, config, moved) {
+  if (moved && div._fullLayout && !div.lstmVizAnimated && div.lstmVizAnimation === moved.animation) {
+    const done = await moveToFrame(div, Plotly, figure, moved.frame).then(
+      () => true,
+      () => false, // interrupted (a ▶ pressed meanwhile): draw the whole figure below
+    );
+    if (done) return;
+  }
   const spec = {
     layout: figure.layout || {},
     frames: figure.frames || [],
@@ -59,9 +86,10 @@ async function draw(div, Plotly, figure, config) {
   div.lstmVizTraces = traces;
   const fresh = !div._fullLayout;
   await Plotly.react(div, { data: traces.map((t) => t.trace), ...spec });
+  div.lstmVizAnimation = moved ? moved.animation : null;
   if (fresh) {
     div.on("plotly_animating", () => {
-      div.lstmVizAnimated = true;
+      if (!div.lstmVizMoving) div.lstmVizAnimated = true; // a student's ▶ or a drag of the chart's slider
     });
   }
 }
@@ -80,7 +108,7 @@ export default function (component) {
   div.style.height = (figure.layout && figure.layout.height ? figure.layout.height : 450) + "px";
   const drawn = (div.lstmVizDrawn = (div.lstmVizDrawn || Promise.resolve()).then(async () => {
     const Plotly = await plotlyLibrary(data.library);
-    await draw(div, Plotly, figure, data.config);
+    await draw(div, Plotly, figure, data.config, data.moved);
     followWidth(div, Plotly);
   }));
   drawn.catch((error) => console.error(error));
