@@ -170,10 +170,10 @@ async def main(args) -> None:
     totals: dict[tuple[str, str], list[float]] = collections.defaultdict(list)
     with contextlib.ExitStack() as stack:
         servers = {name: stack.enter_context(AppServer(root)) for name, root in roots.items()}
-        async with chromium() as browser:
-            for _ in range(args.rounds):
-                for view in args.views.split(","):
-                    for name, server in servers.items():
+        for _ in range(args.rounds):
+            for view in args.views.split(","):
+                for name, server in servers.items():
+                    async with chromium() as browser:  # its own: nothing left of the page measured before
                         result = await run_view(browser, server.url, view, args.lesson, args.steps, args.profile)
                         totals[view, name].append(result["total"])
                         print(f"[{name}: {roots[name]}]" if len(servers) > 1 else "", end="")
