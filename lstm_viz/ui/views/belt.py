@@ -43,6 +43,13 @@ if (!window.lstmVizAnimationGuard) {
 """
 
 
+def render_once() -> None:
+    """Drawn by the full run, not at every step: the page-wide handler above, hidden."""
+    st.html(ANIMATION_GUARD_CSS)
+    with st.container(key=ANIMATION_GUARD_KEY):
+        st.html(ANIMATION_GUARD, unsafe_allow_javascript=True)
+
+
 def render(ctx: Context) -> None:
     t = ctx.t
     if "lstm" in ctx.models:
@@ -51,9 +58,6 @@ def render(ctx: Context) -> None:
         # One belt serves every step: moving the step slider moves its animation to that step's frame.
         if not show_at_frame(belt, "belt.lstm", ctx, (unit,), frame=str(t), height=BELT_HEIGHT):
             show(partial(belt, t=t), "belt.lstm", ctx, (t, unit), BELT_HEIGHT)  # a long sequence without a frame at t
-        st.html(ANIMATION_GUARD_CSS)
-        with st.container(key=ANIMATION_GUARD_KEY):
-            st.html(ANIMATION_GUARD, unsafe_allow_javascript=True)
     if "rnn" in ctx.models:
         st.caption(RNN_NOTE)
         show(partial(gate_heatmaps, ctx.lesson.rnn_trace, t=t), "belt.rnn", ctx, (t,), RNN_HEIGHT)
