@@ -44,18 +44,22 @@ const STILL = { mode: "immediate", frame: { duration: 0, redraw: false }, transi
 async function moveToFrame(div, Plotly, figure, frame) {
   // The animation on screen, at another frame: play just that frame, as the chart's own slider does (its
   // traces and the slider's handle move). Plotly.react would add every frame again and redraw the whole
-  // slider, each of its step labels measured anew. Then ▶ is told to play on from this frame, as in the figure.
+  // figure with its slider, each step label measured anew.
   div.lstmVizMoving = true;
   try {
     await Plotly.animate(div, [frame], STILL);
   } finally {
     div.lstmVizMoving = false;
   }
+  // ▶ plays on from this frame, as in the figure. Plotly.relayout of the buttons' frame lists would redraw the
+  // menus and rebind the figure's drag handlers (measured: three times the cost of the move), so each drawn
+  // button (a d3 element whose datum holds the options it runs when clicked) is handed its new list.
   const menus = (figure.layout && figure.layout.updatemenus) || [];
-  const args = menus.flatMap((menu, m) =>
-    (menu.buttons || []).map((button, b) => [`updatemenus[${m}].buttons[${b}].args`, button.args]),
-  );
-  if (args.length) await Plotly.relayout(div, Object.fromEntries(args));
+  for (const button of div.querySelectorAll(".updatemenu-button")) {
+    let group = button.parentNode; // the drawn menu: its datum is the menu's options
+    while (!(group.__data__ && group.__data__.buttons)) group = group.parentNode;
+    button.__data__.args = menus[group.__data__._index].buttons[button.__data__._index].args;
+  }
   div.lstmVizTraces = []; // the frame changed the drawn traces in place: none is still the one last sent
 }
 
