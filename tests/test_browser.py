@@ -357,7 +357,7 @@ def test_the_during_training_snapshot_is_on_screen_while_training_runs(browser, 
 def test_export_popover_saves_a_png_and_an_html_page_made_on_click(page, server):
     open_page(page, server, charts=2)
     popovers = page.locator("[data-testid=stPopover] button", has_text="Export")
-    assert popovers.count() == 2  # one under the cell diagram, one under the bars
+    assert popovers.count() == 2  # in the row under the view: one for the cell diagram, one for the bars
     popovers.first.click()
     shot(page, "08-export-popover")
     for label, signature in (("HTML", b"<!DOCTYPE html>"), ("PNG", b"\x89PNG\r\n\x1a\n")):
