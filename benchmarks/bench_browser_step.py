@@ -5,13 +5,21 @@ step precisely, without loading the machine. For each view one page opens the le
 the step slider a few times to warm up, then ``--steps`` times presses → and waits until every step chart says
 the new t, the script run is over and the page has been quiet for ``QUIET_S``. Per step it reads:
 
-  * CPU: utime + stime of every Chromium process (renderer, GPU/compositor, browser) from /proc, before and
-    after; the same quiet window with no key press is subtracted (a page at rest costs a little too);
+  * CPU: utime + stime of every Chromium process (renderer, GPU/compositor, browser) from /proc. The total per
+    step is all of it from the first measured step until SETTLE_S after the last, divided by the steps, so a
+    step slower than its quiet window (a loaded machine) is still counted in full; by process type, the
+    median step's window. A page at rest costs a little too: the median of IDLE_WINDOWS quiet windows with no
+    key press is subtracted;
   * the renderer's main-thread split from CDP ``Performance.getMetrics``: script, layout, style recalculation;
   * with ``--profile``, a CDP CPU profile of the steps: JS self time by script (plotly.js, Streamlit's bundle,
     KaTeX ...) and its top functions.
 
     python benchmarks/bench_browser_step.py [--views cell,belt,heatmaps,equations] [--lesson QUERY] [--steps 8]
+
+On a shared machine the load moves between runs: ``--against DIR`` measures another checkout (say the main
+branch's, copied to /tmp) in the same browser, view by view in turn with this one, ``--rounds`` times, and
+ends with the median of each. The page's own "running" cues cost CPU while it waits for the server: ``--nice -10``
+puts the servers ahead of the machine's other load, so a slow server does not count as a costly step.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import statistics
 import sys
@@ -33,6 +42,8 @@ from classroom_driver import _IDLE_JS, STEP_SLIDER, AppServer, Student, chromium
 STEP_VIEWS = ("cell", "belt", "heatmaps", "equations")
 QUIET_S = 0.6  # after the step is shown: late work (Plotly's relayout, React effects, paint) still counts
 WARM_UP_STEPS = 2
+IDLE_WINDOWS = 3
+SETTLE_S = 2.0  # after the last step: a slow step's work that outlasts its quiet window is counted too
 FIRST_STEP = 3
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Every view's step controls say "t = <t> of <T-1>"; the equations view has no chart to read the step from.
@@ -41,9 +52,9 @@ _STEP_SHOWN_JS = """(t) => (IDLE)() &&
 METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 
 
-def chromium_cpu_s() -> dict[str, float]:
-    """CPU seconds so far of every Chromium process under this one, by process type (renderer, gpu ...)."""
-    totals: dict[str, float] = collections.defaultdict(float)
+def chromium_cpu_s() -> dict[tuple[int, str], float]:
+    """CPU seconds so far of every Chromium process under this one, by (pid, process type: renderer, gpu ...)."""
+    totals: dict[tuple[int, str], float] = {}
     for pid in descendants(os.getpid()):
         if command_name(pid) != "chromium":
             continue
@@ -55,8 +66,18 @@ def chromium_cpu_s() -> dict[str, float]:
         except OSError:
             continue
         kind = next((a[7:].decode() for a in args if a.startswith(b"--type=")), "browser")
-        totals[kind] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        totals[pid, kind] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
     return totals
+
+
+def cpu_spent(after: dict, before: dict) -> dict[str, float]:
+    """CPU seconds by process type between two ``chromium_cpu_s()``, of the processes alive at both: one that
+    ended in between (a closed page's renderer, the last browser's leftovers) would take its whole past with it."""
+    spent: dict[str, float] = collections.defaultdict(float)
+    for (pid, kind), seconds in after.items():
+        if (pid, kind) in before:
+            spent[kind] += seconds - before[pid, kind]
+    return spent
 
 
 async def metrics(cdp) -> dict[str, float]:
@@ -82,7 +103,7 @@ async def measure(student: Student, cdp, action) -> tuple[dict, dict]:
     cpu, main = chromium_cpu_s(), await metrics(cdp)
     await action()
     await asyncio.sleep(QUIET_S)
-    return difference(chromium_cpu_s(), cpu), difference(await metrics(cdp), main)
+    return cpu_spent(chromium_cpu_s(), cpu), difference(await metrics(cdp), main)
 
 
 def profile_summary(profile: dict, top: int = 12) -> list[str]:
@@ -117,23 +138,29 @@ async def run_view(browser, url: str, view: str, lesson: str, steps: int, profil
         for _ in range(WARM_UP_STEPS):
             await step_forward(student)
             await asyncio.sleep(QUIET_S)
-        idle_cpu, idle_main = await measure(student, cdp, lambda: asyncio.sleep(0))
+        idle = [await measure(student, cdp, lambda: asyncio.sleep(0)) for _ in range(IDLE_WINDOWS)]
+        idle_cpu = {k: statistics.median(cpu.get(k, 0.0) for cpu, _ in idle) for k in {k for c, _ in idle for k in c}}
+        idle_main = {m: statistics.median(main.get(m, 0.0) for _, main in idle) for m in METRICS}
         if profile:
             await cdp.send("Profiler.enable")
             await cdp.send("Profiler.setSamplingInterval", {"interval": 200})
             await cdp.send("Profiler.start")
         rows, latencies = [], []
+        first, began = chromium_cpu_s(), time.perf_counter()
         for _ in range(steps):
             started = time.perf_counter()
             cpu, main = await measure(student, cdp, lambda: step_forward(student))
             latencies.append(time.perf_counter() - started - QUIET_S)
             rows.append((cpu, main))
+        await asyncio.sleep(SETTLE_S)
+        idle_rate = sum(idle_cpu.values()) / QUIET_S
+        spent = sum(cpu_spent(chromium_cpu_s(), first).values()) - idle_rate * (time.perf_counter() - began)
         summary = profile_summary((await cdp.send("Profiler.stop"))["profile"]) if profile else []
         errors = list(student.stats.errors)
     kinds = sorted({k for cpu, _ in rows for k in cpu} | set(idle_cpu))
     per_kind = {k: statistics.median(cpu.get(k, 0.0) for cpu, _ in rows) - idle_cpu.get(k, 0.0) for k in kinds}
     per_metric = {m: statistics.median(main.get(m, 0.0) for _, main in rows) - idle_main.get(m, 0.0) for m in METRICS}
-    total = statistics.median(sum(cpu.values()) for cpu, _ in rows) - sum(idle_cpu.values())
+    total = spent / steps
     return {"view": view, "total": total, "kinds": per_kind, "main": per_metric, "latency": latencies,
             "profile": summary, "errors": errors}  # fmt: skip
 
@@ -150,10 +177,21 @@ def report(result: dict) -> None:
 
 
 async def main(args) -> None:
-    with AppServer(ROOT) as server:
-        async with chromium() as browser:
+    roots = {"this": ROOT} | ({"against": Path(args.against).resolve()} if args.against else {})
+    totals: dict[tuple[str, str], list[float]] = collections.defaultdict(list)
+    with contextlib.ExitStack() as stack:
+        servers = {name: stack.enter_context(AppServer(root, nice=args.nice)) for name, root in roots.items()}
+        for _ in range(args.rounds):
             for view in args.views.split(","):
-                report(await run_view(browser, server.url, view, args.lesson, args.steps, args.profile))
+                for name, server in servers.items():
+                    async with chromium() as browser:  # its own: nothing left of the page measured before
+                        result = await run_view(browser, server.url, view, args.lesson, args.steps, args.profile)
+                        totals[view, name].append(result["total"])
+                        print(f"[{name}: {roots[name]}]" if len(servers) > 1 else "", end="")
+                        report(result)
+    if len(servers) > 1 or args.rounds > 1:
+        print("median CPU/step over rounds: " + "  ".join(f"{view} {name} {statistics.median(values):.3f} s"
+                                                          for (view, name), values in totals.items()))  # fmt: skip
 
 
 if __name__ == "__main__":
@@ -162,4 +200,8 @@ if __name__ == "__main__":
     parser.add_argument("--lesson", default="", help="URL query of the lesson (default: the default lesson)")
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--profile", action="store_true", help="also a JS CPU profile of the measured steps")
+    parser.add_argument("--against", help="another checkout of the app, measured in turn with this one")
+    parser.add_argument("--rounds", type=int, default=1, help="measure every view this many times")
+    parser.add_argument("--nice", type=int, default=0, help="the app servers' niceness (e.g. -10 on a loaded machine, "
+                        "where a slow server makes the page animate its running state longer; needs root)")  # fmt: skip
     asyncio.run(main(parser.parse_args()))

@@ -167,6 +167,22 @@ def test_the_conveyor_belt_follows_the_step_slider_when_paused():
     assert len(belt["frames"]) == Scenario().length  # the animation plays in the browser, frame by frame
 
 
+def test_the_belt_tells_the_browser_it_is_the_same_animation_at_another_frame():
+    # So the browser plays that one frame (Plotly.animate) instead of drawing the whole animation again.
+    def moved(at: AppTest) -> dict:
+        return json.loads(next(e for e in charts(at) if e.key == "belt.lstm").proto.bytes)["moved"]
+
+    at = show_view(open_app({"t": "3"}), "belt")
+    first = moved(at)
+    assert first["frame"] == "3"
+    at.slider(key="w.step").set_value(42).run()
+    assert moved(at) == {"animation": first["animation"], "frame": "42"}
+    at = show_view(open_app({"t": "3", "weights": "random", "H": "4"}), "belt")
+    other = moved(at)
+    assert other["frame"] == "3" and other["animation"] != first["animation"]  # another figure: drawn afresh
+    assert json.loads(charts(show_view(at, "cell"))[0].proto.bytes)["moved"] is None
+
+
 def test_heatmap_cursor_sits_at_the_step():
     at = show_view(open_app({"t": "9"}), "heatmaps")
     cursors = chart(at, "heatmaps.lstm")["layout"]["shapes"]
@@ -452,6 +468,17 @@ def test_projector_mode_tucks_the_lesson_settings_away_in_the_run_that_switches_
     assert "Lesson settings" not in [e.label for e in at.sidebar.expander]
     at.toggle(key="w.presentation").set_value(True).run()
     assert "Lesson settings" in [e.label for e in at.sidebar.expander]
+
+
+@pytest.mark.parametrize("view", ["cell", "belt", "heatmaps", "equations"])
+def test_the_notes_describe_the_rnn_when_only_the_rnn_is_shown(view):
+    module = VIEW_MODULES[view]
+    at = open_app({"view": view, "model": "rnn", "weights": "random", "task": "adding"})
+    assert_clean(at)
+    shown = [i.value for i in at.info]
+    assert module.RNN_NOTES in shown and module.NOTES not in shown
+    both = open_app({"view": view, "model": "both", "weights": "random", "task": "adding"})
+    assert module.NOTES in [i.value for i in both.info]
 
 
 def test_notes_can_be_hidden():

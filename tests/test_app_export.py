@@ -3,10 +3,13 @@ and without a browser on the server the static formats say why they are off whil
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 from test_app import charts as live_charts
 
@@ -113,3 +116,42 @@ def test_the_lecture_pack_button_builds_a_zip_to_save(monkeypatch):
     assert not at.exception
     saves = [button for button in at.get("download_button") if button.label.endswith(".zip")]
     assert [button.label for button in saves] == ["⬇ lstm-viz-latch-lstm-T120.zip"]
+
+
+def record_download_buttons(monkeypatch) -> list[tuple[str, object, str | None]]:
+    """Every st.download_button the app draws from now on: (key, data, the fragment drawing it or None)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    drawn = []
+    original = st.download_button
+
+    def recording(label, data, *args, key=None, **kwargs):
+        drawn.append((key, data, ThreadState.get().fragment_id))
+        return original(label, data, *args, key=key, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return drawn
+
+
+@pytest.mark.parametrize("view", ["cell", "belt", "heatmaps"])
+def test_a_step_does_not_send_the_figure_and_data_buttons_again(monkeypatch, view):
+    # Moving the step reruns the view's fragment only; a deferred download button gets a new file id on every
+    # run, so buttons inside the fragment would make every browser re-render their popovers at every step.
+    drawn = record_download_buttons(monkeypatch)
+    at = open_app({"view": view})
+    assert not at.exception
+    exports = [(key, fragment) for key, _, fragment in drawn if (key or "").startswith("export.")]
+    assert {key.split(".")[1] for key, _ in exports} >= {view, "data"}
+    assert [key for key, fragment in exports if fragment is not None] == []
+
+
+def test_a_button_drawn_before_a_step_saves_that_figure_at_the_new_step(monkeypatch):
+    drawn = record_download_buttons(monkeypatch)
+    at = open_app({"t": "3"})
+    html = {key: data for key, data, _ in drawn}["export.cell.diagram.html"]
+    npz = {key: data for key, data, _ in drawn}["export.data.cell.npz"]
+    at.slider(key="w.step").set_value(7).run()
+    assert not at.exception
+    assert b"LSTM cell at step t = 7" in html()  # the button drawn at t = 3, clicked at t = 7
+    with np.load(io.BytesIO(npz())) as arrays:
+        assert Scenario.from_json(str(arrays["scenario_json"])).step == 7

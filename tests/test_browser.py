@@ -119,9 +119,11 @@ def chart_titles(page) -> list[str]:
     return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.layout.title.text)")
 
 
+BELT = "Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+
+
 def belt_slider(page) -> int:
-    belt = "Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-    return page.evaluate(f"() => {belt}._fullLayout.sliders[0].active")
+    return page.evaluate(f"() => {BELT}._fullLayout.sliders[0].active")
 
 
 def test_default_lesson_loads_with_charts_and_no_console_errors(page, server):
@@ -221,6 +223,37 @@ def test_a_step_change_stops_the_belt_animation_and_play_resumes_from_the_new_st
     )
     pause.click()
     assert 6 < belt_slider(page) < 40
+    assert page.console_errors == []
+
+
+def test_stepping_a_paused_belt_plays_its_frame_without_drawing_the_whole_animation_again(page, server):
+    open_page(page, server, "view=belt&t=5")
+    page.evaluate("""() => {
+      window.reacts = 0;
+      const react = Plotly.react;
+      Plotly.react = (...args) => { window.reacts += 1; return react(...args); };
+    }""")
+    for step in (4, 3):  # back, before the step the figure was first drawn at
+        page.locator(STEP_SLIDER).focus()
+        page.keyboard.press("ArrowLeft")
+        settle(page)
+        page.wait_for_function(f"() => window.location.search.includes('t={step}')", timeout=10_000)
+    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active === 3", timeout=10_000)
+    assert page.evaluate("() => window.reacts") == 0
+    shown = page.evaluate(f"""() => {{
+      const belt = {BELT};
+      const frame = belt._transitionData._frames.find(f => f.name === "3");
+      return frame.traces.every((index, k) => JSON.stringify(belt.data[index].x) === JSON.stringify(frame.data[k].x)
+        && JSON.stringify(belt.data[index].y) === JSON.stringify(frame.data[k].y));
+    }}""")
+    assert shown  # the traces the frame animates show step 3
+    listen = "e => window.played.push(e.name)"
+    page.evaluate(f"() => {{ window.played = []; ({BELT}).on('plotly_animatingframe', {listen}); }}")
+    play, pause = _belt_play_pause(page)
+    play.click()  # plays on from step 3, not from step 5 where the figure was first drawn
+    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active > 5", timeout=20_000)
+    pause.click()
+    assert page.evaluate("() => window.played.slice(0, 3)")[0] in ("3", "4"), page.evaluate("() => window.played")
     assert page.console_errors == []
 
 
@@ -354,7 +387,7 @@ def test_the_during_training_snapshot_is_on_screen_while_training_runs(browser, 
 def test_export_popover_saves_a_png_and_an_html_page_made_on_click(page, server):
     open_page(page, server, charts=2)
     popovers = page.locator("[data-testid=stPopover] button", has_text="Export")
-    assert popovers.count() == 2  # one under the cell diagram, one under the bars
+    assert popovers.count() == 2  # in the row under the view: one for the cell diagram, one for the bars
     popovers.first.click()
     shot(page, "08-export-popover")
     for label, signature in (("HTML", b"<!DOCTYPE html>"), ("PNG", b"\x89PNG\r\n\x1a\n")):

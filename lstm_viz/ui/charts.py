@@ -9,6 +9,7 @@ the page), and the chart stays mounted from one step to the next.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -53,21 +54,29 @@ def _private_spec(key: str, _build, mode: str, height: int | None) -> str:
     return _to_json(_build, mode, height)
 
 
-def _draw(figure_json: str, key: str, config: dict | None = None) -> None:
-    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}))
+def _draw(figure_json: str, key: str, config: dict | None = None, moved: tuple[str, str] | None = None) -> None:
+    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}), moved)
 
 
 def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None,
-         caption: str | None = None) -> None:  # fmt: skip
-    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look,
-    with its export buttons (``caption``: the line under exported files, default the scenario's).
+         caption: str | None = None, exports_here: bool = False) -> None:  # fmt: skip
+    """Draw ``build()`` under the chart key ``key``, cached by the lesson, ``key``, ``args`` and the look, and
+    offer it in the view's export menus (``caption``: the line under exported files, default the scenario's).
 
     ``args`` must name everything ``build`` depends on beyond the lesson (step, unit, quantity ...).
+    ``exports_here``: its export popover right under it instead (charts that come and go with a training run).
     """
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
     _draw(cached(cache_key, build, ctx.mode, height), key, downloads.chart_config(key, ctx))
-    downloads.figure_exports(build, key, ctx, caption)
+    _offer(build, key, ctx, caption, exports_here)
+
+
+def _offer(build: Callable[[], go.Figure], key: str, ctx: Context, caption: str | None, here: bool) -> None:
+    if here:
+        downloads.figure_exports(build, key, ctx, caption)
+    else:
+        ctx.charts[key] = (build, caption)
 
 
 def at_frame(spec: dict, name: str) -> dict | None:
@@ -98,6 +107,11 @@ def at_frame(spec: dict, name: str) -> dict | None:
     return spec
 
 
+def figure_id(figure_json: str, config: dict) -> str:
+    """A short name for a figure as drawn (its JSON and its chart config): equal names, same drawing."""
+    return hashlib.blake2b(f"{figure_json}{json.dumps(config, sort_keys=True)}".encode(), digest_size=16).hexdigest()
+
+
 def show_at_frame(
     build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple, frame: str, height: int | None = None
 ) -> bool:
@@ -105,11 +119,13 @@ def show_at_frame(
     no such frame (the caller then builds the figure for that step)."""
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
-    spec = at_frame(json.loads(cached(cache_key, build, ctx.mode, height)), frame)
+    animation = cached(cache_key, build, ctx.mode, height)
+    spec = at_frame(json.loads(animation), frame)
     if spec is None:
         return False
-    _draw(json.dumps(spec), key, downloads.chart_config(key, ctx))
-    downloads.figure_exports(build, key, ctx)
+    config = downloads.chart_config(key, ctx)
+    _draw(json.dumps(spec), key, config, moved=(figure_id(animation, config), frame))
+    _offer(build, key, ctx, None, here=False)
     return True
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..export.lesson_figures import focus, shown_models
 from ..lesson import MODEL_LABELS, Lesson
@@ -14,6 +15,9 @@ class Context:
     scenario: Scenario
     lesson: Lesson
     t: int  # the step shown, already within [0, T-1]
+    # Every chart the view has drawn so far, by chart key: (its figure's build, the caption under its exported
+    # files or None for the scenario's). The view's export menus save these (:func:`.downloads.view_exports`).
+    charts: dict[str, tuple[Callable, str | None]] = field(default_factory=dict)
 
     @property
     def mode(self) -> str:

@@ -1,10 +1,16 @@
-"""Getting things out of the app: an "⬇ Export" popover under every figure (PNG at 2×, SVG, PDF, interactive
+"""Getting things out of the app: an "⬇ Export" popover for every figure (PNG at 2×, SVG, PDF, interactive
 HTML; the conveyor belt also as a GIF and a self-playing page), the data behind each view (CSV, .npz; the
 Train view's run as well) and the lecture pack (.zip).
 
 Nothing is rendered on a rerun: every button's ``data`` is a function Streamlit calls only when the button
 is clicked. Static formats need Chrome or Chromium on the server (kaleido); without one their buttons are
 disabled and say why, while HTML and data still work. Projector mode shows none of this.
+
+A view's figure and data buttons sit in one row under it, drawn by the full run only, not by the step's
+fragment: Streamlit gives a deferred download button a new file id on every run, so buttons redrawn at each
+step would cost every browser a re-render of each popover per step. A button drawn once still saves what
+the view shows when it is clicked: the step's fragment publishes what it drew (:func:`showing`), and the
+button reads that then.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from ..export import (
     static_export_available,
     view_csv,
 )
+from ..lesson import MODEL_LABELS
 from . import upload
 from .context import Context
 
@@ -50,6 +57,7 @@ ANIMATION = ("gif", "playing-html")
 ANIMATED = "belt.lstm"  # the chart also offered as a GIF and a self-playing page
 MODELS = ("lstm", "rnn")
 PACK_KEY = "export.pack"  # session state: (what the pack was built for, its file name, its bytes)
+SHOWN = "export.shown"  # session state: {"ctx": the Context the view on screen was last drawn with}
 NO_STATIC = "PNG, SVG, PDF and GIF are made on the server by a headless Chrome, and there is none here: {reason}"
 
 
@@ -75,8 +83,9 @@ def export_bytes(fmt: str, build: Callable[[], go.Figure], text: str) -> bytes:
     return FORMATS[fmt][3](build(), caption=text)
 
 
-def figure_exports(build: Callable[[], go.Figure], key: str, ctx: Context, text: str | None = None) -> None:
-    """The "⬇ Export" popover under chart ``key``; ``build()`` makes its figure, only when a button is clicked.
+def figure_exports(build: Callable[[], go.Figure], key: str, ctx: Context, text: str | None = None,
+                   label: str = "⬇ Export") -> None:  # fmt: skip
+    """The "⬇ Export" popover of chart ``key``; ``build()`` makes its figure, only when a button is clicked.
 
     ``text``: the caption stamped under the exported figure (default: the scenario's).
     """
@@ -86,15 +95,22 @@ def figure_exports(build: Callable[[], go.Figure], key: str, ctx: Context, text:
     text = text or caption(key, ctx)
     stem = file_stem(key, ctx)
     formats = FIGURE + ANIMATION if key == ANIMATED else FIGURE
-    with st.popover("⬇ Export", width="content"):
+    with st.popover(label, width="content"):
         with st.container(horizontal=True):
             for fmt in formats:
-                label, ending, mime, _ = FORMATS[fmt]
+                name, ending, mime, _ = FORMATS[fmt]
                 enabled = available or fmt not in STATIC
                 data = partial(export_bytes, fmt, build, text)
-                _button(label, data, f"{stem}.{ending}", mime, f"export.{key}.{fmt}", enabled)
+                _button(name, data, f"{stem}.{ending}", mime, f"export.{key}.{fmt}", enabled)
         if not available:
             st.caption(NO_STATIC.format(reason=reason))
+
+
+def chart_name(key: str) -> str:
+    """How an export menu names chart ``key``: "cell.bars.rnn" -> "cell bars · vanilla RNN"."""
+    *words, last = key.split(".")
+    model = MODEL_LABELS.get(last) if words else None
+    return " ".join(words) + f" · {model}" if model else " ".join([*words, last])
 
 
 def _button(label: str, data: Callable[[], bytes], file_name: str, mime: str, key: str, enabled: bool = True) -> None:
@@ -111,18 +127,50 @@ def _button(label: str, data: Callable[[], bytes], file_name: str, mime: str, ke
     )
 
 
-def view_exports(ctx: Context, view: str) -> None:
-    """Under a view: its data as CSV, the whole lesson as .npz, and the lecture pack."""
+def showing(ctx: Context) -> None:
+    """Publish what the view on screen shows now (its step, its charts): what its buttons save when clicked.
+
+    A download is made on the server's own thread, outside any script run, where ``st.session_state`` is out
+    of reach: the buttons hold this session's one box and read it then.
+    """
+    _shown()["ctx"] = ctx
+
+
+def _shown() -> dict:
+    if SHOWN not in st.session_state:
+        st.session_state[SHOWN] = {}
+    return st.session_state[SHOWN]
+
+
+def _now(shown: dict) -> Context:
+    return shown["ctx"]
+
+
+def _chart_now(shown: dict, key: str) -> go.Figure:
+    return _now(shown).charts[key][0]()
+
+
+def view_exports(view: str) -> None:
+    """Under a view, drawn by the full run after the view's fragment: an "⬇ Export" popover per chart it drew,
+    its data as CSV and the whole lesson as .npz; each file is made on click from what the view shows then."""
+    shown = _shown()
+    ctx = _now(shown)
     if ctx.scenario.presentation:
         return
     stem = pack_name(ctx.scenario, ctx.lesson)
     with st.container(horizontal=True):
+        for key, (_, text) in ctx.charts.items():
+            figure_exports(partial(_chart_now, shown, key), key, ctx, text, label=f"⬇ Export {chart_name(key)}")
         if view in VIEW_TABLES:
             _button(f"⬇ {view} data (CSV)", partial(view_csv, ctx.lesson, view), f"{stem}-{view}.csv", "text/csv",
                     f"export.data.{view}.csv")  # fmt: skip
-        _button("⬇ All arrays (.npz)", partial(lesson_npz, ctx.lesson, ctx.scenario), f"{stem}.npz",
-                "application/octet-stream", f"export.data.{view}.npz")  # fmt: skip
-        _lecture_pack(ctx, view)
+        npz = partial(_lesson_npz_now, shown)
+        _button("⬇ All arrays (.npz)", npz, f"{stem}.npz", "application/octet-stream", f"export.data.{view}.npz")
+
+
+def _lesson_npz_now(shown: dict) -> bytes:
+    ctx = _now(shown)
+    return lesson_npz(ctx.lesson, ctx.scenario)
 
 
 def training_exports(ctx: Context, results: dict, spec: dict) -> None:
@@ -140,16 +188,22 @@ def training_exports(ctx: Context, results: dict, spec: dict) -> None:
                 "application/octet-stream", "export.data.train.run.npz")  # fmt: skip
 
 
-def _lecture_pack(ctx: Context, view: str) -> None:
-    """A button that builds the pack (with a progress bar), then the button that saves it."""
+def lecture_pack(ctx: Context, view: str) -> None:
+    """A button that builds the pack (with a progress bar), then the button that saves it.
+
+    Drawn by the step's fragment: a pack holds the step it was built at, so its save button goes when the
+    step moves on."""
+    if ctx.scenario.presentation:
+        return
     built_for = f"{ctx.lesson.key}|{ctx.scenario.to_json()}"
     pack_help = "Every figure, the animation and the data, zipped"
-    if st.button("Lecture pack", key=f"export.pack.{view}", icon=":material/folder_zip:", help=pack_help):
-        st.session_state[PACK_KEY] = (built_for, *_build_pack(ctx))
-    pack = st.session_state.get(PACK_KEY)
-    if pack is not None and pack[0] == built_for:
-        st.download_button(f"⬇ {pack[1]}", data=pack[2], file_name=pack[1], mime="application/zip",
-                           key=f"export.pack.save.{view}", on_click="ignore", type="primary")  # fmt: skip
+    with st.container(horizontal=True):
+        if st.button("Lecture pack", key=f"export.pack.{view}", icon=":material/folder_zip:", help=pack_help):
+            st.session_state[PACK_KEY] = (built_for, *_build_pack(ctx))
+        pack = st.session_state.get(PACK_KEY)
+        if pack is not None and pack[0] == built_for:
+            st.download_button(f"⬇ {pack[1]}", data=pack[2], file_name=pack[1], mime="application/zip",
+                               key=f"export.pack.save.{view}", on_click="ignore", type="primary")  # fmt: skip
 
 
 def _build_pack(ctx: Context) -> tuple[str, bytes]:

@@ -29,15 +29,23 @@ _mount = st.components.v2.component(
 )
 
 
-def payload(figure_json: str, config: dict) -> bytes:
-    """What the browser gets: the figure (its JSON text as it is), the Plotly config and where plotly.js is.
+def payload(figure_json: str, config: dict, moved: tuple[str, str] | None = None) -> bytes:
+    """What the browser gets: the figure (its JSON text as it is), the Plotly config, where plotly.js is, and
+    ``moved``: (animation, frame) when the figure is the frame animation named ``animation`` shown at ``frame``.
 
     Bytes, not a dict: Streamlit forwards bytes untouched, while a dict would be checked for data frames
     (importing pandas on the first page) and the figure's JSON escaped into a string again.
     """
-    return f'{{"figure": {figure_json}, "config": {json.dumps(config)}, "library": {json.dumps(LIBRARY_URL)}}}'.encode()
+    move = {"animation": moved[0], "frame": moved[1]} if moved else None
+    rest = {"config": config, "library": LIBRARY_URL, "moved": move}
+    return f'{{"figure": {figure_json}, {json.dumps(rest)[1:]}'.encode()
 
 
-def live_chart(figure_json: str, key: str, config: dict) -> None:
-    """Draw the Plotly figure ``figure_json`` (its JSON text) under ``key`` with the Plotly ``config``."""
-    _mount(key=key, data=payload(figure_json, config), width="stretch")
+def live_chart(figure_json: str, key: str, config: dict, moved: tuple[str, str] | None = None) -> None:
+    """Draw the Plotly figure ``figure_json`` (its JSON text) under ``key`` with the Plotly ``config``.
+
+    ``moved``: (animation, frame) when the figure is the frame animation ``animation`` (a name that changes
+    with its content) shown at ``frame``: a chart already showing that animation plays that frame instead of
+    drawing the whole figure again.
+    """
+    _mount(key=key, data=payload(figure_json, config, moved), width="stretch")

@@ -107,7 +107,20 @@ def _views(scenario: Scenario, lesson) -> None:
     for tab, view in zip(tabs, VIEW_MODULES, strict=True):
         if tab.open:
             with tab:
+                _unchanging(view, scenario)
                 _view(view, lesson)
+                downloads.view_exports(view)  # not in the fragment: a step does not send the buttons again
+
+
+def _unchanging(view: str, scenario: Scenario) -> None:
+    """What a view shows whatever the step: drawn by the full run, so a step (the fragment) does not send it again."""
+    module = VIEW_MODULES[view]
+    if scenario.notes:
+        only_rnn = scenario.model == "rnn" and hasattr(module, "RNN_NOTES")  # the LSTM's notes would not fit
+        st.info(module.RNN_NOTES if only_rnn else module.NOTES, icon=":material/visibility:")
+    render_once = getattr(module, "render_once", None)
+    if render_once is not None:
+        render_once()
 
 
 @st.fragment
@@ -116,9 +129,7 @@ def _view(view: str, lesson) -> None:
     module = VIEW_MODULES[view]
     scenario = state.current()
     t = stepper.render(scenario, lesson) if module.USES_STEP else scenario.step
-    scenario = state.current()
-    if scenario.notes:
-        st.info(module.NOTES, icon=":material/visibility:")
-    ctx = Context(scenario, lesson, t)
+    ctx = Context(state.current(), lesson, t)
     module.render(ctx)
-    downloads.view_exports(ctx, view)
+    downloads.showing(ctx)
+    downloads.lecture_pack(ctx, view)

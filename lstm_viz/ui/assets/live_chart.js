@@ -50,7 +50,38 @@ function followWidth(div, Plotly) {
   div.lstmVizResize.observe(div);
 }
 
-async function draw(div, Plotly, figure, config) {
+const STILL = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+
+async function moveToFrame(div, Plotly, figure, frame) {
+  // The animation on screen, at another frame: play just that frame, as the chart's own slider does (its
+  // traces and the slider's handle move). Plotly.react would add every frame again and redraw the whole
+  // figure with its slider, each step label measured anew.
+  div.lstmVizMoving = true;
+  try {
+    await Plotly.animate(div, [frame], STILL);
+  } finally {
+    div.lstmVizMoving = false;
+  }
+  // ▶ plays on from this frame, as in the figure. Plotly.relayout of the buttons' frame lists would redraw the
+  // menus and rebind the figure's drag handlers (measured: three times the cost of the move), so each drawn
+  // button (a d3 element whose datum holds the options it runs when clicked) is handed its new list.
+  const menus = (figure.layout && figure.layout.updatemenus) || [];
+  for (const button of div.querySelectorAll(".updatemenu-button")) {
+    let group = button.parentNode; // the drawn menu: its datum is the menu's options
+    while (!(group.__data__ && group.__data__.buttons)) group = group.parentNode;
+    button.__data__.args = menus[group.__data__._index].buttons[button.__data__._index].args;
+  }
+  div.lstmVizTraces = []; // the frame changed the drawn traces in place: none is still the one last sent
+}
+
+async function draw(div, Plotly, figure, config, moved) {
+  if (moved && div._fullLayout && !div.lstmVizAnimated && div.lstmVizAnimation === moved.animation) {
+    const done = await moveToFrame(div, Plotly, figure, moved.frame).then(
+      () => true,
+      () => false, // interrupted (a ▶ pressed meanwhile): draw the whole figure below
+    );
+    if (done) return;
+  }
   const spec = {
     layout: figure.layout || {},
     frames: figure.frames || [],
@@ -70,9 +101,10 @@ async function draw(div, Plotly, figure, config) {
   div.lstmVizTraces = traces;
   const fresh = !div._fullLayout;
   await Plotly.react(div, { data: traces.map((t) => t.trace), ...spec });
+  div.lstmVizAnimation = moved ? moved.animation : null;
   if (fresh) {
     div.on("plotly_animating", () => {
-      div.lstmVizAnimated = true;
+      if (!div.lstmVizMoving) div.lstmVizAnimated = true; // a student's ▶ or a drag of the chart's slider
     });
   }
 }
@@ -91,7 +123,7 @@ export default function (component) {
   div.style.height = (figure.layout && figure.layout.height ? figure.layout.height : 450) + "px";
   const drawn = (div.lstmVizDrawn = (div.lstmVizDrawn || Promise.resolve()).then(async () => {
     const Plotly = await plotlyLibrary(data.library);
-    await draw(div, Plotly, figure, data.config);
+    await draw(div, Plotly, figure, data.config, data.moved);
     followWidth(div, Plotly);
   }));
   drawn.catch((error) => console.error(error));

@@ -17,6 +17,11 @@ NOTES = (
     "or the input gate writes (i·g far from 0). Press ▶ play in the chart, then pause: long flat stretches are "
     "memory being held. The step slider above moves the belt when it is paused."
 )
+RNN_NOTES = (
+    "Look at how h moves: it is recomputed from the input and the previous h at every step, so a value seen "
+    "earlier survives only as long as W_hh and tanh keep it. Show the LSTM (or Both) in the sidebar to see a cell "
+    "state ride the belt."
+)
 RNN_NOTE = (
     "A vanilla RNN has no belt: its only memory is h, recomputed from scratch at every step. "
     "Here is its h (and pre-activation a) over time for comparison."
@@ -43,6 +48,13 @@ if (!window.lstmVizAnimationGuard) {
 """
 
 
+def render_once() -> None:
+    """Drawn by the full run, not at every step: the page-wide handler above, hidden."""
+    st.html(ANIMATION_GUARD_CSS)
+    with st.container(key=ANIMATION_GUARD_KEY):
+        st.html(ANIMATION_GUARD, unsafe_allow_javascript=True)
+
+
 def render(ctx: Context) -> None:
     t = ctx.t
     if "lstm" in ctx.models:
@@ -51,9 +63,6 @@ def render(ctx: Context) -> None:
         # One belt serves every step: moving the step slider moves its animation to that step's frame.
         if not show_at_frame(belt, "belt.lstm", ctx, (unit,), frame=str(t), height=BELT_HEIGHT):
             show(partial(belt, t=t), "belt.lstm", ctx, (t, unit), BELT_HEIGHT)  # a long sequence without a frame at t
-        st.html(ANIMATION_GUARD_CSS)
-        with st.container(key=ANIMATION_GUARD_KEY):
-            st.html(ANIMATION_GUARD, unsafe_allow_javascript=True)
     if "rnn" in ctx.models:
         st.caption(RNN_NOTE)
         show(partial(gate_heatmaps, ctx.lesson.rnn_trace, t=t), "belt.rnn", ctx, (t,), RNN_HEIGHT)

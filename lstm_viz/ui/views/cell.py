@@ -17,6 +17,11 @@ NOTES = (
     "c₍ₜ₋₁₎ is kept, the input gate i how much of the candidate g is written, and the output gate o how much "
     "of tanh(c) leaves as h. Step with ◀ ▶ and watch which gates open at the steps that matter."
 )
+RNN_NOTES = (  # "what to look at" when only the RNN is shown (NOTES follow the LSTM's cell)
+    "The bars show every unit of the vanilla RNN at this step: its pre-activation a = W_ih x_t + W_hh h₍ₜ₋₁₎ + b "
+    "and its state h = tanh(a). Step with ◀ ▶ and watch h being recomputed at every step: nothing carries a value "
+    "across steps except h itself, squashed again each time."
+)
 RNN_NOTE = (
     "A vanilla RNN has no gates and no cell: each step computes h_t = tanh(W_ih x_t + W_hh h₍ₜ₋₁₎ + b), "
     "so everything it remembers must survive being squashed and mixed again at every step."

@@ -16,6 +16,12 @@ NOTES = (
     "rewrites its whole state through tanh at every step."
 )
 
+RNN_NOTES = (
+    "The same step as numbers: every line has this step's values substituted for the focused unit. "
+    "h_t = tanh(W_ih x_t + W_hh h₍ₜ₋₁₎ + b): the RNN's whole memory passes through W_hh and tanh at every step, "
+    "with no path that keeps a value unchanged."
+)
+
 
 def render(ctx: Context) -> None:
     for model in ctx.models:  # one under the other: an LSTM line with its numbers needs the full width

@@ -17,6 +17,11 @@ NOTES = (
     "forget gate stays dark (f near 1) for long stretches: they are holding memory. Vertical stripes are every "
     "unit reacting to the same input."
 )
+RNN_NOTES = (
+    "Each row is one quantity (the pre-activation a, then h = tanh a), each line of pixels one unit, and time runs "
+    "left to right. Watch how fast a unit's colour after an input fades or flips: every step rewrites the RNN's "
+    "whole state, so what it saw long ago is soon overwritten."
+)
 ROW_HEIGHT = {"lstm": 140, "rnn": 170}  # px per quantity row
 MIN_HEIGHT = 360
 

@@ -256,11 +256,12 @@ def _snapshots(ctx: Context, job_key: str, snapshots: dict, results: dict | None
     if "lstm" in shown:  # the cell diagram needs the full width: in a column its labels run into each other
         trace, unit, which, heading, text = shown["lstm"]
         st.markdown(heading)
-        show(partial(cell_diagram, trace, ctx.t, unit, ctx.x_label), "train.cell", ctx, which, caption=text)
+        diagram = partial(cell_diagram, trace, ctx.t, unit, ctx.x_label)
+        show(diagram, "train.cell", ctx, which, caption=text, exports_here=True)
     for column, model in zip(st.columns(2, gap="medium"), MODELS, strict=True):
         if model in shown:
             trace, _, which, heading, text = shown[model]
             with column:
                 st.markdown(heading)
                 heatmaps = partial(gate_heatmaps, trace, t=ctx.t)
-                show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text)
+                show(heatmaps, f"train.heatmaps.{model}", ctx, which, HEATMAP_HEIGHT, caption=text, exports_here=True)
