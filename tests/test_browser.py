@@ -186,6 +186,32 @@ def test_play_animates_the_conveyor_belt_in_the_browser_and_pause_stops_it_clean
     assert page.console_errors == []
 
 
+def test_pausing_the_belt_moves_the_pages_step_to_the_paused_frame(page, server):
+    """After ❚❚ the page's step is the belt's: the next › goes on from there, not from the step before ▶."""
+    open_page(page, server, "view=belt&t=5")
+    play, pause = _belt_play_pause(page)
+    play.click()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+        "._fullLayout.sliders[0].active > 8",
+        timeout=20_000,
+    )
+    pause.click()
+    paused = belt_slider(page)
+    page.wait_for_function(f"() => window.location.search.includes('t={paused}')", timeout=20_000)
+    settle(page)
+    assert page.locator(STEP_SLIDER).input_value() == str(paused)
+    assert f"t = {paused} of" in page.inner_text("[data-testid=stMain]")
+    assert belt_slider(page) == paused  # the redraw at the paused step left the belt where it was
+    _step_to(page, paused + 1)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
+        f"._fullLayout.sliders[0].active === {paused + 1}",
+        timeout=10_000,
+    )
+    assert page.console_errors == []
+
+
 def _belt_play_pause(page):
     return page.locator(".js-plotly-plot .updatemenu-button").all()
 
@@ -286,8 +312,8 @@ def test_projector_mode_on_a_1280_by_720_projector(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     open_page(page, server, "present=1")
-    size = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
-    assert size > 16
+    # the larger text comes with the first run's style element: wait for it rather than read it at one instant
+    page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 16", timeout=10_000)
     shot(page, "05-projector-cell")
     open_page(page, server, "present=1&view=gradients&weights=random&task=adding&T=100&H=16&rscale=1.8")
     shot(page, "05-projector-gradients")

@@ -54,8 +54,9 @@ def _private_spec(key: str, _build, mode: str, height: int | None) -> str:
     return _to_json(_build, mode, height)
 
 
-def _draw(figure_json: str, key: str, config: dict | None = None, moved: tuple[str, str] | None = None) -> None:
-    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}), moved)
+def _draw(figure_json: str, key: str, config: dict | None = None, moved: tuple[str, str] | None = None,
+          on_frame: Callable[[str], None] | None = None) -> None:  # fmt: skip
+    live_chart(figure_json, key, PLOTLY_CONFIG | (config or {}), moved, on_frame)
 
 
 def show(build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple = (), height: int | None = None,
@@ -113,10 +114,16 @@ def figure_id(figure_json: str, config: dict) -> str:
 
 
 def show_at_frame(
-    build: Callable[[], go.Figure], key: str, ctx: Context, args: tuple, frame: str, height: int | None = None
+    build: Callable[[], go.Figure],
+    key: str,
+    ctx: Context,
+    args: tuple,
+    frame: str,
+    height: int | None = None,
+    on_frame: Callable[[str], None] | None = None,
 ) -> bool:
     """Draw the cached animated figure ``build()`` at ``frame`` (one build serves every step); False if it has
-    no such frame (the caller then builds the figure for that step)."""
+    no such frame (the caller then builds the figure for that step). ``on_frame(name)``: see ``live_chart``."""
     cache_key = f"{ctx.lesson.key}|{key}|{args!r}"
     cached = _private_spec if ctx.lesson.private else _shared_spec
     animation = cached(cache_key, build, ctx.mode, height)
@@ -124,7 +131,7 @@ def show_at_frame(
     if spec is None:
         return False
     config = downloads.chart_config(key, ctx)
-    _draw(json.dumps(spec), key, config, moved=(figure_id(animation, config), frame))
+    _draw(json.dumps(spec), key, config, moved=(figure_id(animation, config), frame), on_frame=on_frame)
     _offer(build, key, ctx, None, here=False)
     return True
 

@@ -13,6 +13,8 @@ A page reload takes it from the browser's cache (assets/live_chart.js says why t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import plotly
@@ -29,23 +31,36 @@ _mount = st.components.v2.component(
 )
 
 
-def payload(figure_json: str, config: dict, moved: tuple[str, str] | None = None) -> bytes:
+def payload(figure_json: str, config: dict, moved: tuple[str, str] | None = None, reports: bool = False) -> bytes:
     """What the browser gets: the figure (its JSON text as it is), the Plotly config, where plotly.js is, and
-    ``moved``: (animation, frame) when the figure is the frame animation named ``animation`` shown at ``frame``.
+    ``moved``: (animation, frame) when the figure is the frame animation named ``animation`` shown at ``frame``;
+    ``reports``: the browser reports the frame a student's ▶ / ❚❚ / own slider left the animation at.
 
     Bytes, not a dict: Streamlit forwards bytes untouched, while a dict would be checked for data frames
     (importing pandas on the first page) and the figure's JSON escaped into a string again.
     """
     move = {"animation": moved[0], "frame": moved[1]} if moved else None
-    rest = {"config": config, "library": LIBRARY_URL, "moved": move}
+    rest = {"config": config, "library": LIBRARY_URL, "moved": move, "reports": reports}
     return f'{{"figure": {figure_json}, {json.dumps(rest)[1:]}'.encode()
 
 
-def live_chart(figure_json: str, key: str, config: dict, moved: tuple[str, str] | None = None) -> None:
+def live_chart(figure_json: str, key: str, config: dict, moved: tuple[str, str] | None = None,
+               on_frame: Callable[[str], None] | None = None) -> None:  # fmt: skip
     """Draw the Plotly figure ``figure_json`` (its JSON text) under ``key`` with the Plotly ``config``.
 
     ``moved``: (animation, frame) when the figure is the frame animation ``animation`` (a name that changes
     with its content) shown at ``frame``: a chart already showing that animation plays that frame instead of
-    drawing the whole figure again.
+    drawing the whole figure again. ``on_frame(name)``: called (as a widget callback, before the next run) when
+    a student's ▶ play ends, ❚❚ pauses or the chart's own slider moves the animation to frame ``name``.
     """
-    _mount(key=key, data=payload(figure_json, config, moved), width="stretch")
+    data = payload(figure_json, config, moved, reports=on_frame is not None)
+    if on_frame is None:
+        _mount(key=key, data=data, width="stretch")
+    else:
+        _mount(key=key, data=data, width="stretch", on_frame_change=partial(_frame_reported, key, on_frame))
+
+
+def _frame_reported(key: str, on_frame: Callable[[str], None]) -> None:
+    frame = (st.session_state.get(key) or {}).get("frame")  # the component's trigger value, this run only
+    if frame is not None:
+        on_frame(str(frame))

@@ -17,6 +17,13 @@ def _move(delta: int, steps: int) -> None:
     st.session_state[key] = min(max(int(st.session_state.get(key, 0)) + delta, 0), steps - 1)
 
 
+def follow(frame: str) -> None:
+    """A callback: the belt's own animation stopped at step ``frame`` (▶ played on, ❚❚, its slider), so the
+    page's step follows it (else the next › jumped back to the step before ▶)."""
+    if frame.isdigit():
+        st.session_state[state.widget_key(STEP)] = int(frame)  # clamped by render
+
+
 def render(scenario: Scenario, lesson: Lesson) -> int:
     """Draw the controls (unless a classroom link hides them) and return the step t to show."""
     steps = lesson.steps

@@ -74,6 +74,23 @@ async function moveToFrame(div, Plotly, figure, frame) {
   div.lstmVizTraces = []; // the frame changed the drawn traces in place: none is still the one last sent
 }
 
+function reportStops(div) {
+  // A student's ▶ that played to the end, ❚❚, or a click on the chart's own slider leaves the animation at a frame
+  // the page's step slider does not know: tell the app, so that the page's step follows the chart.
+  if (div.lstmVizReports) return;
+  div.lstmVizReports = true;
+  div.on("plotly_animatingframe", (event) => {
+    div.lstmVizFrame = event.name;
+  });
+  const report = () => {
+    if (div.lstmVizMoving || div.lstmVizFrame == null || div.lstmVizFrame === div.lstmVizShown) return;
+    div.lstmVizShown = div.lstmVizFrame; // the app's own moves (lstmVizMoving) are not the student's
+    div.lstmVizReport("frame", div.lstmVizFrame);
+  };
+  div.on("plotly_animated", report);
+  div.on("plotly_animationinterrupted", report);
+}
+
 async function draw(div, Plotly, figure, config, moved) {
   if (moved && div._fullLayout && !div.lstmVizAnimated && div.lstmVizAnimation === moved.animation) {
     const done = await moveToFrame(div, Plotly, figure, moved.frame).then(
@@ -92,7 +109,9 @@ async function draw(div, Plotly, figure, config, moved) {
     // does not reset: it would play on over the new figure, and a later ▶ would resume from the old frame.
     // So a chart that has animated is stopped and drawn afresh once.
     const stop = { mode: "immediate", frame: { duration: 0 }, transition: { duration: 0 } };
+    div.lstmVizMoving = true; // this stop is the app's, not a student's ❚❚: not reported
     await Plotly.animate(div, [null], stop).catch(() => {}); // stopped already: nothing to wait for
+    div.lstmVizMoving = false;
     Plotly.purge(div);
     div.lstmVizAnimated = false;
     div.lstmVizTraces = [];
@@ -121,9 +140,12 @@ export default function (component) {
   }
   const figure = data.figure;
   div.style.height = (figure.layout && figure.layout.height ? figure.layout.height : 450) + "px";
+  div.lstmVizReport = component.setTriggerValue; // this render's: an older one may point at a gone session
   const drawn = (div.lstmVizDrawn = (div.lstmVizDrawn || Promise.resolve()).then(async () => {
     const Plotly = await plotlyLibrary(data.library);
     await draw(div, Plotly, figure, data.config, data.moved);
+    if (data.moved) div.lstmVizShown = data.moved.frame;
+    if (data.reports) reportStops(div);
     followWidth(div, Plotly);
   }));
   drawn.catch((error) => console.error(error));

@@ -7,6 +7,7 @@ from functools import partial
 import streamlit as st
 
 from ...figures import conveyor_belt, gate_heatmaps
+from .. import stepper
 from ..charts import show, show_at_frame
 from ..context import Context
 
@@ -15,7 +16,7 @@ USES_STEP = True
 NOTES = (
     "The cell state rides the belt from step to step and changes only where the forget gate lets go (f well below 1) "
     "or the input gate writes (i·g far from 0). Press ▶ play in the chart, then pause: long flat stretches are "
-    "memory being held. The step slider above moves the belt when it is paused."
+    "memory being held. The step slider above moves the belt, and where you pause the belt the step slider follows."
 )
 RNN_NOTES = (
     "Look at how h moves: it is recomputed from the input and the previous h at every step, so a value seen "
@@ -61,7 +62,7 @@ def render(ctx: Context) -> None:
         unit = ctx.unit("lstm")
         belt = partial(conveyor_belt, ctx.lesson.lstm_trace, unit, animate=True, x_labels=ctx.lesson.x_labels)
         # One belt serves every step: moving the step slider moves its animation to that step's frame.
-        if not show_at_frame(belt, "belt.lstm", ctx, (unit,), frame=str(t), height=BELT_HEIGHT):
+        if not show_at_frame(belt, "belt.lstm", ctx, (unit,), str(t), BELT_HEIGHT, on_frame=stepper.follow):
             show(partial(belt, t=t), "belt.lstm", ctx, (t, unit), BELT_HEIGHT)  # a long sequence without a frame at t
     if "rnn" in ctx.models:
         st.caption(RNN_NOTE)
