@@ -6,8 +6,8 @@ Time-major plain arrays, gate order (i, f, g, o) along the 4H axis, as in PyTorc
 The forward pass is one jitted kernel; the backward pass is the jitted recurrence of BPTT followed
 by the weight gradients as BLAS products over all steps at once (:func:`.shared_kernels.weight_grads`).
 One sequence (B = 1, what every lesson runs) has its own pair, :func:`lstm_sequence_forward` and
-:func:`lstm_sequence_backward`: rows addressed by index, each step's input projection and input
-gradients done inside the step; batches (training) keep the batched kernels and their arithmetic.
+:func:`lstm_sequence_backward`: rows addressed by index instead of per-step views, one jitted pass
+for the input side's gradients; batches (training) keep the batched kernels and their arithmetic.
 """
 
 from __future__ import annotations
@@ -78,9 +78,9 @@ def lstm_cell_row(z, gates, c, tanh_c, h, t):
 def lstm_sequence_forward(x, weight_ih, weight_hh, bias, h0, c0):
     """:func:`lstm_forward_kernel` for B = 1, with the same sums in the same order; x: (T, 1, D).
 
-    Each step projects its own input just before the recurrent product (one pass over z[t] while
-    it is in cache), and c, h live in (T + 1)-row arrays whose row 0 is the initial state, so every
-    step reads row t and writes row t + 1 with no per-step views.
+    c and h live in (T + 1)-row arrays whose row 0 is the initial state, so every step reads row t
+    and writes row t + 1 with no per-step views. The input projection is a pass of its own: inside
+    the recurrence, W_ih would share the L1 cache with W_hh (32 KB alone at H = 32 in float64).
     """
     steps = x.shape[0]
     hidden = h0.shape[1]
@@ -93,9 +93,10 @@ def lstm_sequence_forward(x, weight_ih, weight_hh, bias, h0, c0):
     tanh_c = np.empty((steps, 1, hidden), dtype=x.dtype)
     c[0] = c0
     h[0] = h0
-    for t in range(steps):
+    for t in range(steps):  # the input side first, on its own: the recurrence's working set stays small
         z[t, 0] = bias
         add_row_mat(z, t, x, t, weight_ih_t)
+    for t in range(steps):
         add_row_mat(z, t, h, t, weight_hh_t)
         lstm_cell_row(z, gates, c, tanh_c, h, t)
     return z, gates, c[1:], tanh_c, h[1:]
@@ -217,7 +218,7 @@ def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dgates, dc_total, 
 
 @kernel(vector=True)
 def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last):
-    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), with :func:`.input_grads` done step by step.
+    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), then :func:`.input_grads` row by row.
 
     Returns dh_total, dc_total (T, 1, H); dz, dgates (T, 1, 4H); dh0, dc0 (1, H); dx (T, 1, D);
     dW_ih (4H, D); db (4H,); and dz_0 h0^T (4H, H), the first term of dW_hh.
@@ -244,6 +245,7 @@ def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc
     for t in range(steps - 1, -1, -1):
         lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dgates, dc_total, t)
         add_mat_row(dh_all, t, weight_hh_t, dz, t)
+    for t in range(steps - 1, -1, -1):  # a pass of its own: the recurrence's working set stays small
         input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx)
     d_weight_hh_first = np.empty((rows, hidden), dtype=c.dtype)
     for r in range(rows):

@@ -181,7 +181,10 @@ def add_rows_mat_t(out, rows, matrix, matrix_t):
 
 
 def read_only(array: np.ndarray) -> np.ndarray:
-    """A read-only view: kernels always receive the same flags, so numba compiles one version per dtype."""
+    """``array`` if read-only, else a read-only view: kernels always receive the same flags, so numba
+    compiles one version per dtype (the wrappers' arrays are read-only already: no view to make)."""
+    if not array.flags.writeable:
+        return array
     view = array.view()
     view.flags.writeable = False
     return view
