@@ -187,12 +187,13 @@ def lstm_bptt(weight_hh, c0, gates, c, tanh_c, dh, dc_last):
 
 
 @kernel(vector=True)
-def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dgates, dc_total, t):
-    """Step t of one sequence, backwards: :func:`lstm_cells_backward`'s loops and arithmetic, rows by index.
+def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dc_total, t):
+    """Step t of one sequence, backwards, as far as the recurrence needs: dc_total[t], dz[t], dc_next.
 
     dh (T + 1, 1, H): ∂L/∂h_t in row t + 1; c (T + 1, 1, H): c_t in row t + 1, c0 in row 0;
-    gates, dz, dgates (T, 1, 4H); tanh_c, dc_total (T, 1, H); dc_next (1, H): ∂L/∂c_t through
-    c_{t+1} on entry, ∂L/∂c_{t-1} through c_t on return.
+    gates, dz (T, 1, 4H); tanh_c, dc_total (T, 1, H); dc_next (1, H): ∂L/∂c_t through c_{t+1} on
+    entry, ∂L/∂c_{t-1} through c_t on return. :func:`lstm_cells_backward`'s arithmetic, with each
+    ∂L/∂gate a temporary: :func:`lstm_gate_grads_rows` stores them after the recurrence.
     """
     hidden = tanh_c.shape[2]
     i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden
@@ -201,19 +202,38 @@ def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dgates, dc_total, 
             1.0 - tanh_c[t, 0, j] * tanh_c[t, 0, j]
         )
     for j in range(hidden):
-        dgates[t, 0, i + j] = dc_total[t, 0, j] * gates[t, 0, g + j]
-        dz[t, 0, i + j] = dgates[t, 0, i + j] * gates[t, 0, i + j] * (1.0 - gates[t, 0, i + j])
+        d_i = dc_total[t, 0, j] * gates[t, 0, g + j]
+        dz[t, 0, i + j] = d_i * gates[t, 0, i + j] * (1.0 - gates[t, 0, i + j])
     for j in range(hidden):
-        dgates[t, 0, f + j] = dc_total[t, 0, j] * c[t, 0, j]
-        dz[t, 0, f + j] = dgates[t, 0, f + j] * gates[t, 0, f + j] * (1.0 - gates[t, 0, f + j])
+        d_f = dc_total[t, 0, j] * c[t, 0, j]
+        dz[t, 0, f + j] = d_f * gates[t, 0, f + j] * (1.0 - gates[t, 0, f + j])
     for j in range(hidden):
-        dgates[t, 0, g + j] = dc_total[t, 0, j] * gates[t, 0, i + j]
-        dz[t, 0, g + j] = dgates[t, 0, g + j] * (1.0 - gates[t, 0, g + j] * gates[t, 0, g + j])
+        d_g = dc_total[t, 0, j] * gates[t, 0, i + j]
+        dz[t, 0, g + j] = d_g * (1.0 - gates[t, 0, g + j] * gates[t, 0, g + j])
     for j in range(hidden):
-        dgates[t, 0, o + j] = dh[t + 1, 0, j] * tanh_c[t, 0, j]
-        dz[t, 0, o + j] = dgates[t, 0, o + j] * gates[t, 0, o + j] * (1.0 - gates[t, 0, o + j])
+        d_o = dh[t + 1, 0, j] * tanh_c[t, 0, j]
+        dz[t, 0, o + j] = d_o * gates[t, 0, o + j] * (1.0 - gates[t, 0, o + j])
     for j in range(hidden):
         dc_next[0, j] = dc_total[t, 0, j] * gates[t, 0, f + j]
+
+
+@kernel(vector=True)
+def lstm_gate_grads_rows(dh, dc_total, gates, c, tanh_c, dgates):
+    """∂L/∂(i, f, g, o) at every step, written after the recurrence (whose loop then stores less).
+
+    dgates (T, 1, 4H) = (dc ⊙ g, dc ⊙ c_{t-1}, dc ⊙ i, dh ⊙ tanh c_t); shapes as in :func:`lstm_cell_row_backward`.
+    """
+    steps, _, hidden = tanh_c.shape
+    i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden
+    for t in range(steps):
+        for j in range(hidden):
+            dgates[t, 0, i + j] = dc_total[t, 0, j] * gates[t, 0, g + j]
+        for j in range(hidden):
+            dgates[t, 0, f + j] = dc_total[t, 0, j] * c[t, 0, j]
+        for j in range(hidden):
+            dgates[t, 0, g + j] = dc_total[t, 0, j] * gates[t, 0, i + j]
+        for j in range(hidden):
+            dgates[t, 0, o + j] = dh[t + 1, 0, j] * tanh_c[t, 0, j]
 
 
 @kernel(vector=True)
@@ -243,8 +263,9 @@ def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc
     d_bias = np.zeros(rows, dtype=c.dtype)
     dc_next = dc_last.copy()
     for t in range(steps - 1, -1, -1):
-        lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dgates, dc_total, t)
+        lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dc_total, t)
         add_mat_row(dh_all, t, weight_hh_t, dz, t)
+    lstm_gate_grads_rows(dh_all, dc_total, gates, c_all, tanh_c, dgates)
     for t in range(steps - 1, -1, -1):  # a pass of its own: the recurrence's working set stays small
         input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx)
     d_weight_hh_first = np.empty((rows, hidden), dtype=c.dtype)
