@@ -5,6 +5,9 @@ Time-major plain arrays, gate order (i, f, g, o) along the 4H axis, as in PyTorc
     c_t = f ⊙ c_{t-1} + i ⊙ g                h_t = o ⊙ tanh(c_t)
 The forward pass is one jitted kernel; the backward pass is the jitted recurrence of BPTT followed
 by the weight gradients as BLAS products over all steps at once (:func:`.shared_kernels.weight_grads`).
+One sequence (B = 1, what every lesson runs) has its own pair, :func:`lstm_sequence_forward` and
+:func:`lstm_sequence_backward`: rows addressed by index instead of per-step views, one jitted pass
+for the input side's gradients; batches (training) keep the batched kernels and their arithmetic.
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ import numpy as np
 
 from ._jit import kernel
 from .activations import sigmoid, tanh
-from .shared_kernels import add_rows_mat, add_rows_mat_t, input_projection, read_only, weight_grads
+from .blas import one_blas_thread
+from .shared_kernels import (
+    add_mat_row,
+    add_row_mat,
+    add_rows_mat,
+    add_rows_mat_t,
+    input_grads_row,
+    input_projection,
+    read_only,
+    weight_grads,
+)
 
 
 @kernel(vector=True)
@@ -40,12 +53,64 @@ def lstm_cells_forward(z, c_prev, gates, c, tanh_c, h):
 
 
 @kernel(vector=True)
+def lstm_cell_row(z, gates, c, tanh_c, h, t):
+    """Step t of one sequence, in place: gates[t] from z[t]; c[t + 1], tanh_c[t], h[t + 1] from c[t].
+
+    z, gates (T, 1, 4H); tanh_c (T, 1, H); c, h (T + 1, 1, H) with c[0], h[0] the initial state.
+    The loops and arithmetic of :func:`lstm_cells_forward`, rows addressed by index.
+    """
+    hidden = tanh_c.shape[2]
+    for r in range(2 * hidden):
+        gates[t, 0, r] = sigmoid(z[t, 0, r])  # i, f
+    for r in range(2 * hidden, 3 * hidden):
+        gates[t, 0, r] = tanh(z[t, 0, r])  # g
+    for r in range(3 * hidden, 4 * hidden):
+        gates[t, 0, r] = sigmoid(z[t, 0, r])  # o
+    for j in range(hidden):
+        c[t + 1, 0, j] = gates[t, 0, hidden + j] * c[t, 0, j] + gates[t, 0, j] * gates[t, 0, 2 * hidden + j]
+    for j in range(hidden):
+        tanh_c[t, 0, j] = tanh(c[t + 1, 0, j])
+    for j in range(hidden):
+        h[t + 1, 0, j] = gates[t, 0, 3 * hidden + j] * tanh_c[t, 0, j]
+
+
+@kernel(vector=True)
+def lstm_sequence_forward(x, weight_ih, weight_hh, bias, h0, c0):
+    """:func:`lstm_forward_kernel` for B = 1, with the same sums in the same order; x: (T, 1, D).
+
+    c and h live in (T + 1)-row arrays whose row 0 is the initial state, so every step reads row t
+    and writes row t + 1 with no per-step views. The input projection is a pass of its own: inside
+    the recurrence, W_ih would share the L1 cache with W_hh (32 KB alone at H = 32 in float64).
+    """
+    steps = x.shape[0]
+    hidden = h0.shape[1]
+    weight_ih_t = np.ascontiguousarray(weight_ih.T)
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
+    z = np.empty((steps, 1, 4 * hidden), dtype=x.dtype)
+    gates = np.empty_like(z)
+    c = np.empty((steps + 1, 1, hidden), dtype=x.dtype)
+    h = np.empty_like(c)
+    tanh_c = np.empty((steps, 1, hidden), dtype=x.dtype)
+    c[0] = c0
+    h[0] = h0
+    for t in range(steps):  # the input side first, on its own: the recurrence's working set stays small
+        z[t, 0] = bias
+        add_row_mat(z, t, x, t, weight_ih_t)
+    for t in range(steps):
+        add_row_mat(z, t, h, t, weight_hh_t)
+        lstm_cell_row(z, gates, c, tanh_c, h, t)
+    return z, gates, c[1:], tanh_c, h[1:]
+
+
+@kernel(vector=True)
 def lstm_forward_kernel(x, weight_ih, weight_hh, bias, h0, c0):
     """x: (T, B, D); weight_ih: (4H, D); weight_hh: (4H, H); bias: (4H,); h0, c0: (B, H).
 
     Returns z (T, B, 4H) pre-activations, gates (T, B, 4H) = (i, f, g, o), c, tanh_c, h (T, B, H).
     """
     steps, batch, _ = x.shape
+    if batch == 1:
+        return lstm_sequence_forward(x, weight_ih, weight_hh, bias, h0, c0)
     hidden = h0.shape[1]
     z = input_projection(x, weight_ih, bias)
     gates = np.empty_like(z)
@@ -121,12 +186,117 @@ def lstm_bptt(weight_hh, c0, gates, c, tanh_c, dh, dc_last):
     return dh_total, dc_total, dz, dgates, dh0, dc_next
 
 
+@kernel(vector=True)
+def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dc_total, t):
+    """Step t of one sequence, backwards, as far as the recurrence needs: dc_total[t], dz[t], dc_next.
+
+    dh (T + 1, 1, H): ∂L/∂h_t in row t + 1; c (T + 1, 1, H): c_t in row t + 1, c0 in row 0;
+    gates, dz (T, 1, 4H); tanh_c, dc_total (T, 1, H); dc_next (1, H): ∂L/∂c_t through c_{t+1} on
+    entry, ∂L/∂c_{t-1} through c_t on return. :func:`lstm_cells_backward`'s arithmetic, with each
+    ∂L/∂gate a temporary: :func:`lstm_gate_grads_rows` stores them after the recurrence.
+    """
+    hidden = tanh_c.shape[2]
+    i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden
+    for j in range(hidden):
+        dc_total[t, 0, j] = dc_next[0, j] + dh[t + 1, 0, j] * gates[t, 0, o + j] * (
+            1.0 - tanh_c[t, 0, j] * tanh_c[t, 0, j]
+        )
+    for j in range(hidden):
+        d_i = dc_total[t, 0, j] * gates[t, 0, g + j]
+        dz[t, 0, i + j] = d_i * gates[t, 0, i + j] * (1.0 - gates[t, 0, i + j])
+    for j in range(hidden):
+        d_f = dc_total[t, 0, j] * c[t, 0, j]
+        dz[t, 0, f + j] = d_f * gates[t, 0, f + j] * (1.0 - gates[t, 0, f + j])
+    for j in range(hidden):
+        d_g = dc_total[t, 0, j] * gates[t, 0, i + j]
+        dz[t, 0, g + j] = d_g * (1.0 - gates[t, 0, g + j] * gates[t, 0, g + j])
+    for j in range(hidden):
+        d_o = dh[t + 1, 0, j] * tanh_c[t, 0, j]
+        dz[t, 0, o + j] = d_o * gates[t, 0, o + j] * (1.0 - gates[t, 0, o + j])
+    for j in range(hidden):
+        dc_next[0, j] = dc_total[t, 0, j] * gates[t, 0, f + j]
+
+
+@kernel(vector=True)
+def lstm_gate_grads_rows(dh, dc_total, gates, c, tanh_c, dgates):
+    """∂L/∂(i, f, g, o) at every step, written after the recurrence (whose loop then stores less).
+
+    dgates (T, 1, 4H) = (dc ⊙ g, dc ⊙ c_{t-1}, dc ⊙ i, dh ⊙ tanh c_t); shapes as in :func:`lstm_cell_row_backward`.
+    """
+    steps, _, hidden = tanh_c.shape
+    i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden
+    for t in range(steps):
+        for j in range(hidden):
+            dgates[t, 0, i + j] = dc_total[t, 0, j] * gates[t, 0, g + j]
+        for j in range(hidden):
+            dgates[t, 0, f + j] = dc_total[t, 0, j] * c[t, 0, j]
+        for j in range(hidden):
+            dgates[t, 0, g + j] = dc_total[t, 0, j] * gates[t, 0, i + j]
+        for j in range(hidden):
+            dgates[t, 0, o + j] = dh[t + 1, 0, j] * tanh_c[t, 0, j]
+
+
+@kernel(vector=True)
+def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last):
+    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), then :func:`.input_grads` row by row.
+
+    Returns dh_total, dc_total (T, 1, H); dz, dgates (T, 1, 4H); dh0, dc0 (1, H); dx (T, 1, D);
+    dW_ih (4H, D); db (4H,); and dz_0 h0^T (4H, H), the first term of dW_hh.
+    c and ∂L/∂h live in (T + 1)-row arrays (row 0: c0, and ∂L/∂h0), so every step reads and
+    writes rows by index, with no per-step views.
+    """
+    steps, _, hidden = c.shape
+    rows = 4 * hidden
+    weight_ih_t = np.ascontiguousarray(weight_ih.T)
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
+    c_all = np.empty((steps + 1, 1, hidden), dtype=c.dtype)
+    c_all[0] = c0
+    c_all[1:] = c
+    dh_all = np.empty_like(c_all)
+    dh_all[0] = 0.0
+    dh_all[1:] = dh
+    dc_total = np.empty_like(c)
+    dz = np.empty_like(gates)
+    dgates = np.empty_like(gates)
+    dx = np.empty_like(x)
+    d_weight_ih_t = np.zeros((x.shape[2], rows), dtype=c.dtype)
+    d_bias = np.zeros(rows, dtype=c.dtype)
+    dc_next = dc_last.copy()
+    for t in range(steps - 1, -1, -1):
+        lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dc_total, t)
+        add_mat_row(dh_all, t, weight_hh_t, dz, t)
+    lstm_gate_grads_rows(dh_all, dc_total, gates, c_all, tanh_c, dgates)
+    for t in range(steps - 1, -1, -1):  # a pass of its own: the recurrence's working set stays small
+        input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx)
+    d_weight_hh_first = np.empty((rows, hidden), dtype=c.dtype)
+    for r in range(rows):
+        for j in range(hidden):
+            d_weight_hh_first[r, j] = dz[0, 0, r] * h0[0, j]
+    d_weight_ih = np.ascontiguousarray(d_weight_ih_t.T)
+    return dh_all[1:], dc_total, dz, dgates, dh_all[0], dc_next, dx, d_weight_ih, d_bias, d_weight_hh_first
+
+
+def lstm_sequence_backward(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last):
+    """:func:`lstm_backward_kernel` for B = 1: one jitted pass, then dW_hh's other T − 1 terms by BLAS."""
+    inputs = (x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last)
+    out = lstm_sequence_bptt(*(read_only(a) for a in inputs))
+    dh_total, dc_total, dz, dgates, dh0, dc0, dx, d_weight_ih, d_bias, d_weight_hh = out
+    steps, _, rows = dz.shape
+    if steps > 1:
+        hidden = h.shape[2]
+        with np.errstate(all="ignore"), one_blas_thread(dz.size * hidden):  # inf/NaN are flagged by callers
+            d_weight_hh += dz[1:].reshape(steps - 1, rows).T @ h[:-1].reshape(steps - 1, hidden)
+    return dh_total, dc_total, dz, dgates, dx, dh0, dc0, d_weight_ih, d_weight_hh, d_bias
+
+
 def lstm_backward_kernel(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last):
     """BPTT. dh: (T, B, H) direct per-step ∂ℓ/∂h_t; dc_last: (B, H) direct ∂ℓ/∂c_T.
 
     Returns dh_total, dc_total (T, B, H); dz, dgates (T, B, 4H); dx (T, B, D); dh0, dc0 (B, H);
     dW_ih (4H, D), dW_hh (4H, H), db (4H,) summed over the batch.
     """
+    if x.shape[1] == 1:
+        return lstm_sequence_backward(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last)
     inputs = (weight_hh, c0, gates, c, tanh_c, dh, dc_last)
     dh_total, dc_total, dz, dgates, dh0, dc0 = lstm_bptt(*(read_only(a) for a in inputs))
     d_weight_ih, d_weight_hh, d_bias, dx = weight_grads(dz, x, h0, h, weight_ih)

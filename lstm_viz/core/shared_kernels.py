@@ -38,6 +38,24 @@ def add_vec_mat(out, vec, matrix):
 
 
 @kernel(vector=True)
+def add_row_mat(out, t, rows, s, matrix):
+    """out[t, 0] += rows[s, 0] @ matrix for (steps, 1, ·) arrays: :func:`add_vec_mat`'s sums, in its order.
+
+    A single sequence's step addresses its rows by index: no per-step views for numba to build.
+    """
+    depth, width = matrix.shape
+    full = depth - depth % MATVEC_ROWS
+    for k in range(0, full, MATVEC_ROWS):
+        v0, v1, v2, v3 = rows[s, 0, k], rows[s, 0, k + 1], rows[s, 0, k + 2], rows[s, 0, k + 3]
+        for j in range(width):
+            out[t, 0, j] += v0 * matrix[k, j] + v1 * matrix[k + 1, j] + v2 * matrix[k + 2, j] + v3 * matrix[k + 3, j]
+    for k in range(full, depth):
+        v = rows[s, 0, k]
+        for j in range(width):
+            out[t, 0, j] += v * matrix[k, j]
+
+
+@kernel(vector=True)
 def add_rows_mat(out, rows, matrix):
     """out += rows @ matrix for a batch: out[b, j] += Σ_k rows[b, k] · matrix[k, j]; out (B, N), rows (B, K).
 
@@ -96,6 +114,58 @@ def add_mat_vec(out, matrix, vec):
         out[r] += s
 
 
+@kernel(sums=True)
+def add_mat_row(out, t, matrix, rows, s):
+    """out[t, 0] += matrix @ rows[s, 0] for (steps, 1, ·) arrays; matrix (R, K).
+
+    The dot form of :func:`add_mat_vec` with eight sums per pass, each starting from its ``out``
+    value (so the vector loop runs over all K terms with no scalar remainder, in the arrays' dtype).
+    A single sequence's backward step waits on this product: more independent sums in flight,
+    fewer dependent multiply-adds in each.
+    """
+    count, depth = matrix.shape
+    full = count - count % (2 * MATVEC_ROWS)
+    for r in range(0, full, 2 * MATVEC_ROWS):
+        s0, s1, s2, s3 = out[t, 0, r], out[t, 0, r + 1], out[t, 0, r + 2], out[t, 0, r + 3]
+        s4, s5, s6, s7 = out[t, 0, r + 4], out[t, 0, r + 5], out[t, 0, r + 6], out[t, 0, r + 7]
+        for k in range(depth):
+            v = rows[s, 0, k]
+            s0 += matrix[r, k] * v
+            s1 += matrix[r + 1, k] * v
+            s2 += matrix[r + 2, k] * v
+            s3 += matrix[r + 3, k] * v
+            s4 += matrix[r + 4, k] * v
+            s5 += matrix[r + 5, k] * v
+            s6 += matrix[r + 6, k] * v
+            s7 += matrix[r + 7, k] * v
+        out[t, 0, r], out[t, 0, r + 1], out[t, 0, r + 2], out[t, 0, r + 3] = s0, s1, s2, s3
+        out[t, 0, r + 4], out[t, 0, r + 5], out[t, 0, r + 6], out[t, 0, r + 7] = s4, s5, s6, s7
+    for r in range(full, count):
+        total = out[t, 0, r]
+        for k in range(depth):
+            total += matrix[r, k] * rows[s, 0, k]
+        out[t, 0, r] = total
+
+
+@kernel(sums=True)
+def input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx):
+    """Step t's share of :func:`input_grads` for (steps, 1, ·) arrays, while dz[t] is in cache.
+
+    d_bias += dz[t];  dW_ih^T += x[t] dz[t]^T (D, R);  dx[t] = W_ih^T dz[t] (each sum from a 0.0 of dx's dtype).
+    """
+    rows = dz.shape[2]
+    for r in range(rows):
+        d_bias[r] += dz[t, 0, r]
+    for d in range(x.shape[2]):
+        x_d = x[t, 0, d]
+        dx[t, 0, d] = 0.0
+        total = dx[t, 0, d]
+        for r in range(rows):
+            d_weight_ih_t[d, r] += x_d * dz[t, 0, r]
+            total += dz[t, 0, r] * weight_ih_t[d, r]
+        dx[t, 0, d] = total
+
+
 @kernel(vector=True)
 def add_rows_mat_t(out, rows, matrix, matrix_t):
     """out += rows @ matrix like :func:`add_rows_mat`, also given ``matrix_t``: matrix.T, C-contiguous.
@@ -111,7 +181,10 @@ def add_rows_mat_t(out, rows, matrix, matrix_t):
 
 
 def read_only(array: np.ndarray) -> np.ndarray:
-    """A read-only view: kernels always receive the same flags, so numba compiles one version per dtype."""
+    """``array`` if read-only, else a read-only view: kernels always receive the same flags, so numba
+    compiles one version per dtype (the wrappers' arrays are read-only already: no view to make)."""
+    if not array.flags.writeable:
+        return array
     view = array.view()
     view.flags.writeable = False
     return view
