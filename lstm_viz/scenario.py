@@ -152,7 +152,8 @@ class Scenario:
     def from_query(cls, query) -> Scenario:
         """Parse a query-string mapping (values as text, or lists of text: the last one counts).
 
-        Missing keys take their defaults; keys that are not ours (``embed`` ...) are ignored.
+        Missing keys take their defaults (a missing T: the task's default length); keys that are not ours
+        (``embed`` ...) are ignored.
         Raises ``ValueError`` with a readable message for anything malformed or out of bounds.
         """
         if not hasattr(query, "keys"):
@@ -166,7 +167,10 @@ class Scenario:
             if isinstance(raw, (list, tuple)):
                 raw = raw[-1] if raw else ""
             values[f.name] = _from_text(f.name, raw)
-        return cls(**values)
+        scenario = cls(**values)
+        if "length" not in values and scenario.weights != "preset":  # a link without T: its task's own length
+            return scenario.replace(length=scenario.make_task().default_length)
+        return scenario
 
     # --- JSON ---------------------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -188,7 +192,8 @@ class Scenario:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"the scenario has unknown entries: {', '.join(unknown)}.")
+            shown = ", ".join(repr(name) if len(repr(name)) <= 40 else repr(name)[:40] + "…" for name in unknown)
+            raise ValueError(f"the scenario has unknown entries: {shown}.")  # repr: a name may hold a line break
         if "hide" in data and not isinstance(data["hide"], list):
             raise ValueError("'hide' must be a list of control names.")
         return cls(**data)

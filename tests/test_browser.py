@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from lstm_viz.core import RNNParams
+from lstm_viz.ui.views.train import DEFAULT_UPDATES
 
 pytestmark = pytest.mark.browser
 
@@ -370,7 +371,7 @@ def test_training_shows_progress_then_curves_and_snapshots(page, server):
     open_page(page, server, "view=train&weights=random&task=adding&T=20&H=4", charts=0)
     page.get_by_role("button", name="Train both").click()
     page.get_by_text("updates", exact=False).first.wait_for(timeout=30_000)
-    page.get_by_text("after 200 updates").first.wait_for(timeout=120_000)
+    page.get_by_text(f"after {DEFAULT_UPDATES} updates").first.wait_for(timeout=120_000)  # the view's default run
     settle(page)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=60_000)
     titles = " ".join(chart_titles(page))

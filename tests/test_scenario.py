@@ -173,3 +173,19 @@ def test_messages_count_in_words_a_student_reads():
         Scenario(weights="random", task="text", text="x")
     with pytest.raises(ValueError, match="is not a valid control to hide;"):
         Scenario(hide=("bogus",))
+
+
+@pytest.mark.parametrize(("query", "length"), [
+    ({"weights": "random", "task": "adding"}, 50),
+    ({"weights": "pretrained", "task": "text"}, 31),
+    ({"weights": "random", "task": "adding", "T": "80"}, 80),
+    ({}, 120),  # the latch preset's own length
+])  # fmt: skip
+def test_a_link_without_t_takes_its_tasks_own_length(query, length):
+    assert Scenario.from_query(query).length == length
+
+
+def test_unknown_json_entries_are_named_on_one_line():
+    with pytest.raises(ValueError, match=r"unknown entries: '\\r', 'colour_of_sky'\.$") as refused:
+        Scenario.from_json('{"\\r": null, "colour_of_sky": 1}')
+    assert "\r" not in str(refused.value)

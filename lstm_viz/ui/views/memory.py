@@ -23,8 +23,8 @@ NOTES = (
 )
 NO_TEXT = (
     "Colouring characters needs text: choose the task “Next character”, with Pretrained weights (trained on "
-    "its sentence) or Random weights (then type any text). Here each step shows as one symbol: • a value, "
-    "★ a marked value."
+    "its sentence) or Random weights (then type any text). Here each step shows as one symbol: • a step, "
+    "★ a marked one (a one-character input as itself)."
 )
 CONNECTIVITY_HEIGHT = 380
 MODELS = ("lstm", "rnn")
