@@ -55,9 +55,9 @@ def loss_curves(histories, baseline=None, target=None) -> go.Figure:
         notes += note
     for value, default, color, dash in ((baseline, "baseline", MUTED, "dash"), (target, "target", TARGET_COLOR, "dot")):
         if value is not None:
-            line, note = _reference_line(*_reference(value, default), color=color, dash=dash)
+            line, key = _reference_line(*_reference(value, default), color=color, dash=dash)
             shapes.append(line)
-            notes.append(note)
+            data.append(key)
     layout = {
         "xaxis": {"title": {"text": "training step"}},
         "yaxis": {"type": "log", "exponentformat": "power", "title": {"text": "loss (log scale)"},
@@ -70,14 +70,13 @@ def loss_curves(histories, baseline=None, target=None) -> go.Figure:
 
 
 def _reference_line(y: float, text: str, color: str, dash: str) -> tuple[dict, dict]:
-    """A horizontal line across the plot, labelled at its right end (log axis: annotations take log10 y)."""
+    """A horizontal line across the plot, and its legend entry: written on the plot, its label lay on the very
+    curve that stays at the baseline (an RNN that learns nothing)."""
     line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
             "line": {"color": color, "width": 1.5, "dash": dash}}  # fmt: skip
-    note = {
-        "x": 1, "xref": "paper", "xanchor": "right", "y": np.log10(y), "yref": "y", "yanchor": "bottom", "text": text,
-        "showarrow": False, "font": {"color": text_shade(color)}, "bgcolor": "rgba(255,255,255,0.8)",
-    }  # fmt: skip
-    return line, note
+    key = {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": text, "hoverinfo": "skip",
+           "line": {"color": color, "width": 1.5, "dash": dash}}  # fmt: skip
+    return line, key
 
 
 def _decade_ticks(series) -> dict:
