@@ -534,13 +534,18 @@ def wait_until(condition, seconds: float = 90) -> None:
         time.sleep(0.2)
 
 
-def test_training_runs_both_networks_and_shows_curves_and_snapshots():
+def trained_small_run() -> AppTest:
+    """The Train view after a whole 50-update run of both networks on a small adding lesson."""
     at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
     at.select_slider(key="train.updates").set_value(50).run()
     at.button(key="train.start").click().run()
     job = at.session_state["train.job"]
     wait_until(lambda: not job.running)
-    at.run()
+    return at.run()
+
+
+def test_training_runs_both_networks_and_shows_curves_and_snapshots():
+    at = trained_small_run()
     assert_clean(at)
     assert any("after 50 updates" in m.value for m in at.markdown)
     losses = chart(at, "train.loss")
@@ -598,12 +603,7 @@ def test_training_shows_progress_curves_and_snapshots_while_it_runs():
 
 
 def test_the_snapshot_cell_diagram_gets_the_full_width():
-    at = open_app({"weights": "random", "task": "adding", "T": "12", "H": "4", "view": "train"})
-    at.select_slider(key="train.updates").set_value(50).run()
-    at.button(key="train.start").click().run()
-    job = at.session_state["train.job"]
-    wait_until(lambda: not job.running)
-    at.run()
+    at = trained_small_run()
     in_columns = {e.key for column in at.columns for e in column.get("bidi_component")}
     assert {"train.heatmaps.lstm", "train.heatmaps.rnn"} <= in_columns
     assert "train.cell" in {c.key for c in charts(at)} - in_columns

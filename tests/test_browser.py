@@ -127,6 +127,11 @@ def belt_slider(page) -> int:
     return page.evaluate(f"() => {BELT}._fullLayout.sliders[0].active")
 
 
+def wait_for_belt(page, condition: str, timeout: int = 20_000) -> None:
+    """Wait until the belt's own slider position meets ``condition`` (JS, e.g. "> 8" or "=== 6")."""
+    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active {condition}", timeout=timeout)
+
+
 def test_default_lesson_loads_with_charts_and_no_console_errors(page, server):
     open_page(page, server)
     titles = chart_titles(page)
@@ -171,13 +176,9 @@ def test_arrow_key_on_the_step_slider_moves_the_cell_to_the_next_step(page, serv
 def test_play_animates_the_conveyor_belt_in_the_browser_and_pause_stops_it_cleanly(page, server):
     open_page(page, server, "view=belt&t=5")
     assert belt_slider(page) == 5
-    play, pause = page.locator(".js-plotly-plot .updatemenu-button").all()
+    play, pause = _belt_play_pause(page)
     play.click()  # ▶ play
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-        "._fullLayout.sliders[0].active > 8",
-        timeout=20_000,
-    )
+    wait_for_belt(page, "> 8")
     shot(page, "03-belt-playing")
     pause.click()  # ❚❚ pause: plotly.js rejects the interrupted animation's promise; the page handles that
     paused = belt_slider(page)
@@ -192,11 +193,7 @@ def test_pausing_the_belt_moves_the_pages_step_to_the_paused_frame(page, server)
     open_page(page, server, "view=belt&t=5")
     play, pause = _belt_play_pause(page)
     play.click()
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-        "._fullLayout.sliders[0].active > 8",
-        timeout=20_000,
-    )
+    wait_for_belt(page, "> 8")
     pause.click()
     paused = belt_slider(page)
     page.wait_for_function(f"() => window.location.search.includes('t={paused}')", timeout=20_000)
@@ -205,11 +202,7 @@ def test_pausing_the_belt_moves_the_pages_step_to_the_paused_frame(page, server)
     assert f"t = {paused} of" in page.inner_text("[data-testid=stMain]")
     assert belt_slider(page) == paused  # the redraw at the paused step left the belt where it was
     _step_to(page, paused + 1)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-        f"._fullLayout.sliders[0].active === {paused + 1}",
-        timeout=10_000,
-    )
+    wait_for_belt(page, f"=== {paused + 1}", timeout=10_000)
     assert page.console_errors == []
 
 
@@ -228,26 +221,14 @@ def test_a_step_change_stops_the_belt_animation_and_play_resumes_from_the_new_st
     open_page(page, server, "view=belt&t=5")
     play, pause = _belt_play_pause(page)
     play.click()
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-        "._fullLayout.sliders[0].active > 8",
-        timeout=20_000,
-    )
+    wait_for_belt(page, "> 8")
     _step_to(page, 6)  # while it plays: the chart must show step 6 and stay there
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-        "._fullLayout.sliders[0].active === 6",
-        timeout=10_000,
-    )
+    wait_for_belt(page, "=== 6", timeout=10_000)
     page.wait_for_timeout(1000)
     assert belt_slider(page) == 6
     play, pause = _belt_play_pause(page)
     play.click()  # plays on from step 6, not from where the first animation was
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.sliders)"
-        "._fullLayout.sliders[0].active > 6",
-        timeout=20_000,
-    )
+    wait_for_belt(page, "> 6")
     pause.click()
     assert 6 < belt_slider(page) < 40
     assert page.console_errors == []
@@ -265,7 +246,7 @@ def test_stepping_a_paused_belt_plays_its_frame_without_drawing_the_whole_animat
         page.keyboard.press("ArrowLeft")
         settle(page)
         page.wait_for_function(f"() => window.location.search.includes('t={step}')", timeout=10_000)
-    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active === 3", timeout=10_000)
+    wait_for_belt(page, "=== 3", timeout=10_000)
     assert page.evaluate("() => window.reacts") == 0
     shown = page.evaluate(f"""() => {{
       const belt = {BELT};
@@ -278,7 +259,7 @@ def test_stepping_a_paused_belt_plays_its_frame_without_drawing_the_whole_animat
     page.evaluate(f"() => {{ window.played = []; ({BELT}).on('plotly_animatingframe', {listen}); }}")
     play, pause = _belt_play_pause(page)
     play.click()  # plays on from step 3, not from step 5 where the figure was first drawn
-    page.wait_for_function(f"() => ({BELT})._fullLayout.sliders[0].active > 5", timeout=20_000)
+    wait_for_belt(page, "> 5")
     pause.click()
     assert page.evaluate("() => window.played.slice(0, 3)")[0] in ("3", "4"), page.evaluate("() => window.played")
     assert page.console_errors == []
