@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from .presets import PRESETS
 from .presets import latch as default_preset
+from .query_words import NO, YES
 from .tasks import MAX_LENGTH, TASKS, make_task
 
 MODELS = ("lstm", "rnn", "both")
@@ -36,9 +37,6 @@ PRESET_MIN_LENGTH = 2  # every preset's sequence needs a step to act on and a st
 MAX_SEED = 2**32 - 1
 FORGET_BIAS_RANGE = (-6.0, 6.0)  # σ(±6) ≈ 0.0025 / 0.9975: past this the forget gate is simply shut or open
 RECURRENT_SCALE_RANGE = (0.0, 4.0)  # × W_hh: 4 is far into the exploding regime already
-
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -276,8 +274,8 @@ def _from_text(name: str, raw) -> Any:
         return tuple(part for part in (p.strip() for p in raw.split(",")) if part)
     text = raw.strip().lower()
     if kind is bool:
-        if text in _TRUE or text in _FALSE:
-            return text in _TRUE
+        if text in YES or text in NO:
+            return text in YES
         raise ValueError(f"{key}={_shown(raw.strip())} must be 1 or 0.")
     if len(text) > _MAX_NUMBER_CHARS:
         raise ValueError(f"{key} is too long to be a number.")

@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy  # noqa: F401  # imported whole before any session runs, for the reason above
 import streamlit as st
 
+from ..query_words import YES
 from . import APP_TITLE
 
 CHART_LIBRARY_REQUESTED = "page.chart_library_requested"  # session state: the cue was sent in this session
 CUE_KEY = "page.chart_library"  # the blank chart's key (its element gets the class st-key-page-chart_library)
-PROJECTOR_WORDS = ("1", "true", "yes", "on")  # what Scenario reads as "on" for present=
 BLANK_CHART = '{"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10, "width": 10}}'
 
 
@@ -37,7 +37,7 @@ def _configure_page() -> None:
     # A projector link opens on the figures, controls tucked away: on the session's first run only. Later runs
     # would otherwise fold the sidebar away under the teacher's mouse once projector mode is switched on there.
     first_run = CHART_LIBRARY_REQUESTED not in st.session_state
-    projector = first_run and st.query_params.get("present", "").lower() in PROJECTOR_WORDS
+    projector = first_run and st.query_params.get("present", "").strip().lower() in YES
     st.set_page_config(
         page_title=APP_TITLE,
         page_icon="🧠",  # not a :material/…: icon, whose favicon the browser would fetch from Google Fonts
