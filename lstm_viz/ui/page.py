@@ -18,7 +18,6 @@ from .views import VIEW_MODULES
 
 TAB_KEY = state.widget_key("view")
 LABEL_TO_VIEW = {module.LABEL: v for v, module in VIEW_MODULES.items()}
-TASK_CHANGES = ("length", "step", "text")  # what choosing a task changes with it (sidebar._adopt_task)
 FIELD_WORDS = {"text": "sequence", "task": "task", "length": "length", "weights": "weights", "model": "network"}
 
 
@@ -72,7 +71,7 @@ def _keep_what_works(last_good: Scenario, values: dict, uploaded):
         lesson = cache.lesson(scenario)
     refused, messages = [], []
     for field, value in sorted(values.items(), key=lambda item: item[0] != "task"):  # the task first
-        if value == getattr(scenario, field) or ("task" in refused and field in TASK_CHANGES):
+        if value == getattr(scenario, field) or ("task" in refused and field in sidebar.TASK_CHANGES):
             continue  # unchanged, or changed only by choosing the task that was refused
         try:
             trial = scenario.replace(**{field: value})
@@ -96,8 +95,8 @@ def _restore_values(scenario: Scenario, refused: list[str]) -> dict:
     """
     restore = {field: getattr(scenario, field) for field in refused if field != "text"}
     if "task" in restore:
-        text = scenario.text or sidebar.TEXT_TASKS.get(scenario.task, "")
-        restore |= {"length": scenario.length, "step": scenario.step, "text": text}  # = TASK_CHANGES
+        restore |= {field: getattr(scenario, field) for field in sidebar.TASK_CHANGES}
+        restore["text"] = scenario.text or sidebar.TEXT_TASKS.get(scenario.task, "")  # "": the task's own example
     return restore
 
 

@@ -40,6 +40,7 @@ HIDE_LABELS = {
     "notes": "Notes toggle",
 }
 TEXT_TASKS = {"text": DEFAULT_TEXT, "custom": DEFAULT_CUSTOM_TEXT}
+TASK_CHANGES = ("text", "length", "step")  # the widgets _adopt_task sets when a task is chosen
 PRETRAINED_TEXT_HELP = (
     "Pretrained weights were trained on this sequence and read only it. Choose Random weights to type your own."
 )
