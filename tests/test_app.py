@@ -342,6 +342,10 @@ def test_focused_unit_edges_and_clamping():
     at.slider(key="w.hidden").set_value(2).run()
     assert_clean(at)
     assert at.slider(key="w.unit").value == 1
+    assert at.query_params["unit"] == "1"  # the link names the unit on screen, not one the network lost
+    at.slider(key="w.hidden").set_value(1).run()
+    assert_clean(at)
+    assert at.query_params.get("unit", "0") == "0"
 
 
 # --- knobs and gradients -----------------------------------------------------------------------------------

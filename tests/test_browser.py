@@ -137,6 +137,9 @@ def test_default_lesson_loads_with_charts_and_no_console_errors(page, server):
     titles = chart_titles(page)
     assert any("LSTM cell at step t = 5" in t for t in titles), titles
     assert "preset=latch" in page.url
+    for name in ("Previous step", "Next step"):  # what a screen reader says, while the screen shows an arrow
+        button = page.get_by_role("button", name=name, exact=True)
+        assert button.bounding_box()["width"] < 60
     shot(page, "01-default-lesson")
     assert page.console_errors == []
 

@@ -97,11 +97,12 @@ def test_signed_scale_is_white_at_zero_and_darkens_towards_both_ends():
 
 
 def test_cell_diagram_gate_blocks_show_the_trace_values_at_t(trace):
-    texts = [plain(t) for t in annotation_texts(cell_diagram(trace, STEP, UNIT))]
+    fig = cell_diagram(trace, STEP, UNIT)
+    placed = [(plain(text), x, y) for tr in fig.data if "text" in (tr.mode or "") for text, x, y in zip(tr.text, tr.x, tr.y)]
     for key in GATES:
-        shown = [t for t in texts if t.startswith(f"{key} = ")]
-        assert len(shown) == 1
-        assert float(shown[0].split("=")[1]) == pytest.approx(round(float(getattr(trace, key)[STEP, UNIT]), 2))
+        ((x, y),) = [(x, y) for text, x, y in placed if text == f"{key} = {'tanh' if key == 'g' else 'σ'}"]
+        _, value = max((vy, text) for text, vx, vy in placed if vx == x and vy < y)  # right under the name
+        assert value == f"{getattr(trace, key)[STEP, UNIT]:.3f}"  # the three decimals of every other label
 
 
 def test_cell_diagram_flow_labels_show_c_h_kept_written(trace):

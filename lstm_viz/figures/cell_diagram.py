@@ -41,7 +41,6 @@ BLOCK_W, BLOCK_H = 1.5, 1.05
 NODE_R = 0.3
 LABEL_SIZE = 14  # px at the screen theme, scaled with it
 SMALL_LABEL_SIZE = MIN_SCREEN_TEXT  # σ/tanh in the blocks, gate names, the legend line: still ≥ 14 pt in print
-BLOCK_VALUE_DIGITS = 2  # inside a 1.5-unit block; hover gives 3 decimals
 GATE_WORDS = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
 ARROW_SYMBOL = "arrow"  # a solid triangle with its tip on the point, like an annotation's arrowhead
 ARROW_SIZE = 7.0  # marker px per unit of plotly's arrowhead scale (line width × arrow size): like its arrowhead 2
@@ -150,7 +149,11 @@ def _rounded_rect(x0, y0, x1, y1, r) -> str:
 
 
 def _gate_block(key: str, value: float) -> tuple[dict, list]:
-    """The filled block of gate ``key``, its function (σ or tanh) and its value ("f = 0.98")."""
+    """The filled block of gate ``key``: what it computes ("f = σ") over its value ("0.982").
+
+    The value keeps the three decimals every other label and chart uses (two made g = 0.24 sit beside
+    "written i·g = 0.245" at i = 1); the name goes on the function's line so that "−0.245" fits the block.
+    """
     x, y = GATE_X[key], GATE_Y
     fill = mix(GATE_COLORS[key], abs(value))
     ink = text_color_on(fill)
@@ -162,10 +165,9 @@ def _gate_block(key: str, value: float) -> tuple[dict, list]:
         "layer": "below",  # drawn after the wires; the text traces go on top
     }
     func = "tanh" if key == "g" else "σ"
-    value_text = f"{key} = {num(value, BLOCK_VALUE_DIGITS)}"
     return shape, [
-        _label(x, y + 0.26, func, color=ink, size=SMALL_LABEL_SIZE),
-        _label(x, y - 0.14, value_text, color=ink, size=LABEL_SIZE, bold=True),
+        _label(x, y + 0.26, f"{key} = {func}", color=ink, size=SMALL_LABEL_SIZE),
+        _label(x, y - 0.14, num(value), color=ink, size=LABEL_SIZE, bold=True),
     ]
 
 

@@ -195,7 +195,9 @@ def view_controls(s: Scenario, hidden_size: int) -> None:
     bar = st.sidebar
     if "unit" not in s.hide:
         key = state.seed("unit")
-        st.session_state[key] = min(int(st.session_state[key]), hidden_size - 1)
+        st.session_state[key] = unit = min(int(st.session_state[key]), hidden_size - 1)
+        if unit != state.current().unit:
+            state.update(unit=unit)  # the link names the unit on screen, not one a smaller network lost
         if hidden_size > 1:
             bar.slider("Focused hidden unit", 0, hidden_size - 1, key=key)
         else:

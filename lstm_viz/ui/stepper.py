@@ -31,11 +31,13 @@ def render(scenario: Scenario, lesson: Lesson) -> int:
     st.session_state[key] = min(max(int(st.session_state[key]), 0), steps - 1)
     if "step" not in scenario.hide and steps > 1:
         back, slider, forward, shows = st.columns([0.6, 7, 0.6, 3.2], vertical_alignment="center")
-        back.button("", icon=":material/chevron_left:", key="step.back", on_click=_move, args=(-1, steps),
-                    help="Previous step", width="stretch")  # fmt: skip
+        # Labelled for screen readers (an icon-only button is read as "chevron_left icon"); style.BASE_CSS hides
+        # the words on screen, where the arrow says it.
+        back.button("Previous step", icon=":material/chevron_left:", key="step.back", on_click=_move,
+                    args=(-1, steps), width="stretch")  # fmt: skip
         slider.slider("Step t", 0, steps - 1, key=key, label_visibility="collapsed")
-        forward.button("", icon=":material/chevron_right:", key="step.forward", on_click=_move, args=(1, steps),
-                       help="Next step", width="stretch")  # fmt: skip
+        forward.button("Next step", icon=":material/chevron_right:", key="step.forward", on_click=_move,
+                       args=(1, steps), width="stretch")  # fmt: skip
         t = int(st.session_state[key])
         shows.markdown(f"**t = {t}** of {steps - 1} · x_t = {code(lesson.x_labels[t])}")
     t = int(st.session_state[key])

@@ -9,6 +9,10 @@ from ..scenario import Scenario
 BASE_CSS = """
 <style>
 .block-container { padding-top: 3rem; padding-bottom: 1rem; }
+/* the step buttons' words are for screen readers: on screen the arrow icon says it */
+.st-key-step-back [data-testid="stMarkdownContainer"], .st-key-step-forward [data-testid="stMarkdownContainer"] {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
 </style>
 """
 PROJECTOR_CSS = """
