@@ -98,7 +98,8 @@ def test_signed_scale_is_white_at_zero_and_darkens_towards_both_ends():
 
 def test_cell_diagram_gate_blocks_show_the_trace_values_at_t(trace):
     fig = cell_diagram(trace, STEP, UNIT)
-    placed = [(plain(text), x, y) for tr in fig.data if "text" in (tr.mode or "") for text, x, y in zip(tr.text, tr.x, tr.y)]
+    texts = [tr for tr in fig.data if "text" in (tr.mode or "")]
+    placed = [(plain(text), x, y) for tr in texts for text, x, y in zip(tr.text, tr.x, tr.y, strict=True)]
     for key in GATES:
         ((x, y),) = [(x, y) for text, x, y in placed if text == f"{key} = {'tanh' if key == 'g' else 'σ'}"]
         _, value = max((vy, text) for text, vx, vy in placed if vx == x and vy < y)  # right under the name
