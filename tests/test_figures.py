@@ -62,8 +62,8 @@ def text_sizes(fig: go.Figure) -> list:
 
 
 def plain(text: str) -> str:
-    """Annotation markup removed: '<b>f = 0.78</b>' -> 'f = 0.78', typographic minus -> '-'."""
-    return re.sub(r"<[^>]+>", "", text).replace("−", "-")
+    """Annotation markup removed: '<b>f = 0.78</b>' -> 'f = 0.78', a line break -> ' ', typographic minus -> '-'."""
+    return re.sub(r"<[^>]+>", "", text.replace("<br>", " ")).replace("−", "-")
 
 
 # --- palette -----------------------------------------------------------------------------------------

@@ -252,7 +252,8 @@ def _flow_labels(s: _Step, x_text: str) -> list:
         _label(0.15, CELL_Y + 0.45, f"c<sub>t−1</sub> = {num(s.c_prev)}", "left", color=c_col, bold=True),
         _label((MUL_F[0] + ADD[0]) / 2, CELL_Y + 0.45, f"kept f·c = {num(s.kept)}", color=c_col, size=small),
         _label(15.85, CELL_Y + 0.45, f"c<sub>t</sub> = {num(s.c)}", "right", color=c_col, bold=True),
-        _label(ADD[0] + 0.2, (MUL_IG[1] + CELL_Y) / 2, f"written i·g = {num(s.written)}", "left",
+        # two lines: on one, a diagram narrowed by the sidebar (1024-px screen) ran it into the c → tanh wire
+        _label(ADD[0] + 0.2, (MUL_IG[1] + CELL_Y) / 2, f"written i·g<br>= {num(s.written)}", "left",
                color=text_shade(GATE_COLORS["i"]), size=small),
         _label(TANH_OUT[0] + 0.2, (TANH_OUT[1] + MUL_O[1]) / 2, f"tanh c<sub>t</sub> = {num(s.tanh_c)}", "left",
                color=h_col, size=small),
