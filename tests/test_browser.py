@@ -86,13 +86,18 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh page that records console errors and uncaught page errors."""
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+    page = recording_page(browser, VIEWPORT)
+    yield page
+    page.context.close()
+
+
+def recording_page(browser, viewport: dict):
+    """A page in a new browser context of ``viewport``'s size, its console errors and page errors recorded."""
+    page = browser.new_context(viewport=viewport).new_page()
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    yield page
-    context.close()
+    return page
 
 
 def open_page(page, server: str, query: str = "", charts: int = 1) -> None:
@@ -291,6 +296,21 @@ def test_every_view_opens_in_the_browser(page, server):
         assert page.locator("[data-testid=stException]").count() == 0, view
         shot(page, f"04-view-{n}-{view}")
     assert page.console_errors == []
+
+
+def test_on_a_phone_the_cell_diagram_keeps_its_width_and_scrolls_sideways(browser, server):
+    """Squeezed into a phone's column its fixed-size labels ran into each other; the bars still fit the column."""
+    page = recording_page(browser, {"width": 390, "height": 844})
+    open_page(page, server, "view=cell", charts=2)
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('.lstm-viz-live-chart')).map(div =>
+        [div.layout.title.text, div.clientWidth, div.parentElement.clientWidth, div.parentElement.scrollWidth])""")
+    (diagram,) = [size for size in sizes if "LSTM cell at step" in size[0]]
+    assert diagram[1] >= 560 > diagram[2] and diagram[3] >= 560  # its column scrolls to show the rest
+    others = [size for size in sizes if size is not diagram]
+    assert others and all(width == column == scroll < 390 for _, width, column, scroll in others), others
+    shot(page, "05-phone-cell")
+    assert page.console_errors == []
+    page.context.close()
 
 
 def test_projector_mode_on_a_1280_by_720_projector(browser, server):

@@ -24,7 +24,7 @@ from lstm_viz.figures import (
 )
 from lstm_viz.figures._animation import MAX_FRAMES
 from lstm_viz.figures.palette import OKABE_ITO, mix, relative_luminance
-from lstm_viz.figures.theme import LOOKS, current_mode
+from lstm_viz.figures.theme import LOOKS, MIN_WIDTH_KEY, current_mode
 
 T, H, D = 24, 5, 3
 STEP, UNIT = 9, 2
@@ -420,10 +420,13 @@ def test_theme_rescales_labels_and_switching_back_does_not_compound(trace):
     fig = cell_diagram(trace, STEP, UNIT)
     screen = text_sizes(fig)
     assert len(screen) >= 4 and None not in screen  # the x_t annotation and the text traces: every label sized
+    width = fig.layout.meta[MIN_WIDTH_KEY]  # the width its labels need
     apply_theme(fig, "presentation")
     ratio = LOOKS["presentation"].base / LOOKS["screen"].base
     assert text_sizes(fig) == [round(s * ratio, 1) for s in screen]
+    assert fig.layout.meta[MIN_WIDTH_KEY] == round(width * ratio)  # grows with them
     apply_theme(apply_theme(fig, "print"), "screen")
     assert text_sizes(fig) == pytest.approx(screen, abs=0.15)
+    assert fig.layout.meta[MIN_WIDTH_KEY] == pytest.approx(width, abs=1)
     with pytest.raises(ValueError, match="mode must be one of"):
         apply_theme(fig, "dark")

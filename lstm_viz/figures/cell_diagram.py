@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from ._data import check_step, check_unit, is_lstm, single_sequence
 from ._layout import figure_title, format_input, make_figure, num
 from .palette import GATE_COLORS, GATE_NAMES, INK, MUTED, mix, text_color_on, text_shade
-from .theme import MIN_SCREEN_TEXT
+from .theme import MIN_SCREEN_TEXT, MIN_WIDTH_KEY
 
 WIDTH, HEIGHT = 16.0, 8.45
 CELL_Y, GATE_Y, BUS_Y, H_Y = 7.0, 3.6, 2.4, 1.5
@@ -40,6 +40,7 @@ GATE_X = {"f": 3.9, "i": 5.65, "g": 7.4, "o": 9.15}
 BLOCK_W, BLOCK_H = 1.5, 1.05
 NODE_R = 0.3
 LABEL_SIZE = 14  # px at the screen theme, scaled with it
+MIN_WIDTH = 560  # px: narrower, the fixed-size labels run into each other and the wires (a phone's 390 px did)
 SMALL_LABEL_SIZE = MIN_SCREEN_TEXT  # σ/tanh in the blocks, gate names, the legend line: still ≥ 14 pt in print
 GATE_WORDS = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
 ARROW_SYMBOL = "arrow"  # a solid triangle with its tip on the point, like an annotation's arrowhead
@@ -302,6 +303,7 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
         margin={"l": 8, "r": 8, "t": 48, "b": 8},
         hovermode="closest",
         showlegend=False,
+        meta={MIN_WIDTH_KEY: MIN_WIDTH},
     )
     texts = _texts([lab for lab in labels if not lab["bg"]])
     return make_figure([_arrows(arrows), *texts, _hover_points(s, t, unit, x_text)], layout)

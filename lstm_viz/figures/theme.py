@@ -20,6 +20,9 @@ MONO_FAMILY = "'JetBrains Mono', 'DejaVu Sans Mono', 'Liberation Mono', Menlo, C
 GRID = "#E6E6E6"
 AXIS_LINE = "#B0B0B0"
 META_KEY = "lstm_viz_theme"
+# layout.meta[MIN_WIDTH_KEY]: the narrowest width (px) at which a figure's fixed-size labels stay apart (a diagram
+# drawn to scale); the app scrolls such a chart sideways in a narrower column instead of squeezing it
+MIN_WIDTH_KEY = "min_width"
 AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 MODES = ("screen", "presentation", "print")
 # The smallest font size (px) a figure may set at screen sizes: scaled by print/screen (20/14) it is 19.3 px,
@@ -104,6 +107,8 @@ def theme_layout(layout: dict, mode: str) -> float:
         _scale_layout_text(layout, scale)
         if layout.get("height") is not None:  # a figure sized to its content (text lines) grows with its text
             layout["height"] = round(layout["height"] * scale)
+        if meta.get(MIN_WIDTH_KEY):  # the width its text needs grows with the text
+            meta[MIN_WIDTH_KEY] = round(meta[MIN_WIDTH_KEY] * scale)
     margin = layout.get("margin") or {}
     layout["margin"] = {
         side: default if margin.get(side) is None else round(margin[side] * scale)

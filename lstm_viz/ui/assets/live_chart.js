@@ -139,7 +139,13 @@ export default function (component) {
     parentElement.appendChild(div);
   }
   const figure = data.figure;
-  div.style.height = (figure.layout && figure.layout.height ? figure.layout.height : 450) + "px";
+  const layout = figure.layout || {};
+  div.style.height = (layout.height || 450) + "px";
+  // A diagram drawn to scale keeps its labels apart only so wide (figures/theme.py, MIN_WIDTH_KEY): in a
+  // narrower column (a phone) it keeps that width and the column scrolls sideways.
+  const minWidth = layout.meta && layout.meta.min_width;
+  div.style.minWidth = minWidth ? minWidth + "px" : "";
+  parentElement.style.overflowX = minWidth ? "auto" : "";
   div.lstmVizReport = component.setTriggerValue; // this render's: an older one may point at a gone session
   const drawn = (div.lstmVizDrawn = (div.lstmVizDrawn || Promise.resolve()).then(async () => {
     const Plotly = await plotlyLibrary(data.library);
