@@ -181,6 +181,27 @@ def test_arrow_key_on_the_step_slider_moves_the_cell_to_the_next_step(page, serv
     assert page.console_errors == []
 
 
+def test_a_presentation_clicker_and_the_arrow_keys_step_from_anywhere_on_the_page(page, server):
+    """Page Down / Page Up (what a clicker sends) and → / ← press ▶ / ◀ wherever the focus is, except in a
+    control that uses the key itself: there the step slider moves once, not twice."""
+    open_page(page, server)
+    page.wait_for_function("() => window.lstmVizStepKeys === true")
+    page.evaluate("() => document.activeElement.blur()")  # the focus on the page, not on a control
+    at_step = "t => new URLSearchParams(window.location.search).get('t') === String(t)"
+    for key, step in (("PageDown", 6), ("PageDown", 7), ("ArrowRight", 8), ("PageUp", 7), ("ArrowLeft", 6)):
+        page.keyboard.press(key)
+        page.wait_for_function(at_step, arg=step, timeout=30_000)
+        settle(page)
+    assert any("LSTM cell at step t = 6" in t for t in chart_titles(page))
+    page.locator(STEP_SLIDER).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(at_step, arg=7, timeout=30_000)
+    settle(page)
+    page.wait_for_timeout(1000)
+    assert page.locator(STEP_SLIDER).input_value() == "7"  # the slider's own step only
+    assert page.console_errors == []
+
+
 def test_play_animates_the_conveyor_belt_in_the_browser_and_pause_stops_it_cleanly(page, server):
     open_page(page, server, "view=belt&t=5")
     assert belt_slider(page) == 5

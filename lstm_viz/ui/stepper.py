@@ -1,6 +1,9 @@
-"""The step controls above the time views: ◀, the step slider, ▶, and what x_t stands for."""
+"""The step controls above the time views: ◀, the step slider, ▶, and what x_t stands for; the page's step
+keys (→ ← and a presentation clicker's Page Down / Page Up) press ◀ ▶ (assets/step_keys.js)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,6 +13,10 @@ from . import state
 from .markup import code
 
 STEP = "step"
+KEYS_HELP = "{} step: also {} or a presentation clicker's {}, wherever the page has the focus"
+_step_keys = st.components.v2.component(
+    "lstm_viz.step_keys", js=(Path(__file__).parent / "assets" / "step_keys.js").read_text(), isolate_styles=False
+)
 
 
 def _move(delta: int, steps: int) -> None:
@@ -34,12 +41,14 @@ def render(scenario: Scenario, lesson: Lesson) -> int:
         # Labelled for screen readers (an icon-only button is read as "chevron_left icon"); style.BASE_CSS hides
         # the words on screen, where the arrow says it.
         back.button("Previous step", icon=":material/chevron_left:", key="step.back", on_click=_move,
-                    args=(-1, steps), width="stretch")  # fmt: skip
+                    args=(-1, steps), width="stretch", help=KEYS_HELP.format("Previous", "←", "Page Up"))  # fmt: skip
         slider.slider("Step t", 0, steps - 1, key=key, label_visibility="collapsed")
         forward.button("Next step", icon=":material/chevron_right:", key="step.forward", on_click=_move,
-                       args=(1, steps), width="stretch")  # fmt: skip
+                       args=(1, steps), width="stretch", help=KEYS_HELP.format("Next", "→", "Page Down"))  # fmt: skip
         t = int(st.session_state[key])
         shows.markdown(f"**t = {t}** of {steps - 1} · x_t = {code(lesson.x_labels[t])}")
+        with shows:
+            _step_keys(key="step.keys", height=0)  # not shown (style.BASE_CSS): it only listens
     t = int(st.session_state[key])
     if t != state.current().step:
         state.update(step=t)

@@ -13,6 +13,7 @@ BASE_CSS = """
 .st-key-step-back [data-testid="stMarkdownContainer"], .st-key-step-forward [data-testid="stMarkdownContainer"] {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
 }
+.st-key-step-keys { display: none; }
 </style>
 """
 PROJECTOR_CSS = """

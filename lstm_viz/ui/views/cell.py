@@ -15,12 +15,12 @@ USES_STEP = True
 NOTES = (
     "Follow the top line: it is the cell state c, the LSTM's memory. The forget gate f decides how much of "
     "c₍ₜ₋₁₎ is kept, the input gate i how much of the candidate g is written, and the output gate o how much "
-    "of tanh(c) leaves as h. Step with ◀ ▶ and watch which gates open at the steps that matter."
+    "of tanh(c) leaves as h. Step with ◀ ▶ (or → ←) and watch which gates open at the steps that matter."
 )
 RNN_NOTES = (  # "what to look at" when only the RNN is shown (NOTES follow the LSTM's cell)
     "The bars show every unit of the vanilla RNN at this step: its pre-activation a = W_ih x_t + W_hh h₍ₜ₋₁₎ + b "
-    "and its state h = tanh(a). Step with ◀ ▶ and watch h being recomputed at every step: nothing carries a value "
-    "across steps except h itself, squashed again each time."
+    "and its state h = tanh(a). Step with ◀ ▶ (or → ←) and watch h being recomputed at every step: nothing "
+    "carries a value across steps except h itself, squashed again each time."
 )
 RNN_NOTE = (
     "A vanilla RNN has no gates and no cell: each step computes h_t = tanh(W_ih x_t + W_hh h₍ₜ₋₁₎ + b), "
