@@ -22,6 +22,7 @@ from lstm_viz.lesson import build_lesson
 from lstm_viz.presets import PRESETS
 from lstm_viz.scenario import MAX_HIDDEN, VIEWS, Scenario
 from lstm_viz.tasks import DEFAULT_TEXT, TASKS
+from lstm_viz.ui.link_box import COMPONENT as LINK_BOX
 from lstm_viz.ui.live_chart import COMPONENT as LIVE_CHART
 from lstm_viz.ui.views import VIEW_MODULES
 
@@ -443,7 +444,8 @@ def test_sessions_never_see_each_others_uploads():
 def test_classroom_link_reproduces_the_scenario_with_chosen_controls_hidden():
     at = open_app({"weights": "random", "task": "recall", "H": "4"})
     at.multiselect(key="classroom.hide").set_value(["model", "knobs"]).run()
-    link = at.get("code")[0].value
+    (box,) = [e for e in at.get("bidi_component") if e.proto.component_name == LINK_BOX]
+    link = box.proto.bytes.decode()
     student = Scenario.parse(link)
     assert student == Scenario.from_query(at.query_params).replace(hide=("model", "knobs"))
     hidden = open_app(student.to_query())

@@ -334,6 +334,30 @@ def test_on_a_phone_the_cell_diagram_keeps_its_width_and_scrolls_sideways(browse
     page.context.close()
 
 
+def test_the_classroom_link_copies_with_one_click_and_the_page_loads_no_syntax_highlighter(browser, server):
+    page = recording_page(browser, VIEWPORT)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, server, "weights=random&task=recall&H=4")
+    page.get_by_text("Classroom link").click()
+    box = page.locator(".lstm-viz-link")
+    link = box.locator("code").inner_text()
+    assert link.startswith(server) and "task=recall" in link and "H=4" in link
+    box.get_by_role("button", name="Copy the link").click()
+    sync_api.expect(box.get_by_role("button")).to_have_text("Copied ✓")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    scripts = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [name for name in scripts if "SyntaxHighlighter" in name]  # st.code's: ~0.5 s of CPU per load
+    # a class on the room's network opens http://<ip>: no Clipboard API there, the select-and-copy fallback
+    sync_api.expect(box.get_by_role("button")).to_have_text("Copy")  # ready again
+    page.evaluate("() => navigator.clipboard.writeText('')")
+    page.evaluate("() => Object.defineProperty(window, 'isSecureContext', {value: false})")
+    box.get_by_role("button", name="Copy the link").click()
+    sync_api.expect(box.get_by_role("button")).to_have_text("Copied ✓")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    assert page.console_errors == []
+    page.context.close()
+
+
 def test_projector_mode_on_a_1280_by_720_projector(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from ..scenario import HIDEABLE, Scenario
+from .link_box import link_box
 from .sidebar import HIDE_LABELS
 
 LOCAL_URL = "http://localhost:8501/"  # when the page's own address is unknown (tests, bare mode)
@@ -28,7 +29,7 @@ def render(scenario: Scenario) -> None:
             help="Students who open the link see this exact view, without these controls.",
         )  # fmt: skip
         link = classroom_link(_page_url(), scenario, hide)
-        st.code(link, language=None, wrap_lines=True)
+        link_box(link, key="classroom.link")
         st.link_button("Open the link", link, width="stretch")
         # Made on click: bytes would become a media file per run, and a student typing fast makes runs
         # replace it before the browser has checked its address (a 404 in the console).
