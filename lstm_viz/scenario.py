@@ -150,8 +150,9 @@ class Scenario:
     def from_query(cls, query) -> Scenario:
         """Parse a query-string mapping (values as text, or lists of text: the last one counts).
 
-        Missing keys take their defaults (a missing T: the task's default length); keys that are not ours
-        (``embed`` ...) are ignored.
+        Missing keys take their defaults: a missing T is the task's default length; a preset's missing T, t,
+        unit and network are the preset's own (its sequence, the step and unit its story points at). Keys that
+        are not ours (``embed`` ...) are ignored.
         Raises ``ValueError`` with a readable message for anything malformed or out of bounds.
         """
         if not hasattr(query, "keys"):
@@ -166,7 +167,11 @@ class Scenario:
                 raw = raw[-1] if raw else ""
             values[f.name] = _from_text(f.name, raw)
         scenario = cls(**values)
-        if "length" not in values and scenario.weights != "preset":  # a link without T: its task's own length
+        if scenario.weights == "preset":  # what the link leaves out, as choosing the preset in the sidebar sets it
+            preset = PRESETS[scenario.preset]
+            own = {"length": preset.length, "step": preset.focus_step, "unit": preset.focus_unit, "model": preset.model}
+            return scenario.replace(**{name: value for name, value in own.items() if name not in values})
+        if "length" not in values:  # a link without T: its task's own length
             return scenario.replace(length=scenario.make_task().default_length)
         return scenario
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lstm_viz.presets import PRESETS
 from lstm_viz.scenario import (
     COLOUR_BY,
     HIDEABLE,
@@ -183,6 +184,17 @@ def test_messages_count_in_words_a_student_reads():
 ])  # fmt: skip
 def test_a_link_without_t_takes_its_tasks_own_length(query, length):
     assert Scenario.from_query(query).length == length
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_a_link_naming_only_a_preset_opens_it_as_the_sidebar_does(name):
+    """?preset=exploding_rnn opened a random LSTM at T = 120 under the exploding RNN's story."""
+    preset = PRESETS[name]
+    scenario = Scenario.from_query({"preset": name})
+    assert (scenario.model, scenario.length, scenario.step, scenario.unit) == (
+        preset.model, preset.length, preset.focus_step, preset.focus_unit)  # fmt: skip
+    given = Scenario.from_query({"preset": name, "model": "both", "T": "30", "t": "2"})
+    assert (given.model, given.length, given.step) == ("both", 30, 2)  # what a link says, it keeps
 
 
 def test_unknown_json_entries_are_named_on_one_line():
