@@ -337,6 +337,15 @@ def test_model_choice_switches_the_cell_views(model):
     assert any("cell.bars.rnn" in k for k in keys) == (model != "lstm")
 
 
+@pytest.mark.parametrize(("model", "heading"), [
+    ("lstm", "LSTM, step by step"), ("rnn", "Vanilla RNN, step by step"), ("both", "LSTM vs vanilla RNN, step by step"),
+])  # fmt: skip
+def test_the_heading_names_the_network_on_screen(model, heading):
+    at = open_app({"preset": "exploding_rnn"} if model == "rnn" else {"model": model})
+    assert_clean(at)
+    assert at.markdown[0].value.startswith(f"### {heading} · ")
+
+
 def test_focused_unit_edges_and_clamping():
     at = open_app({"weights": "random", "task": "adding", "H": "5", "unit": "4"})
     assert_clean(at)

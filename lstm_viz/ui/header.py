@@ -13,12 +13,14 @@ from . import APP_TITLE
 from .markup import plain
 from .upload import weights as uploaded_weights
 
+HEADINGS = {"lstm": APP_TITLE, "rnn": "Vanilla RNN, step by step", "both": "LSTM vs vanilla RNN, step by step"}
+
 
 def title(scenario: Scenario, lesson: Lesson) -> None:
     if scenario.presentation:
         st.markdown(f"#### {plain(lesson.title)}")
         return
-    st.markdown(f"### {APP_TITLE} · {plain(lesson.title)}")
+    st.markdown(f"### {HEADINGS[scenario.model]} · {plain(lesson.title)}")  # the network on screen, not always LSTM
     details(scenario, lesson)
 
 
