@@ -183,6 +183,18 @@ def test_always_answering_one_scores_the_documented_baseline_mse():
     assert "0.167" in TASKS["adding"].description
 
 
+def test_numbers_in_step_labels_read_like_every_other_number_in_the_app():
+    """3 decimals and a typographic minus (the sine read "-0.5319" beside "−0.532" everywhere else); a typed
+    whole number stays as typed."""
+    sine = sample("sine", 1, 40, seed=0)
+    for t in range(40):
+        value = float(sine.x[0, t, 0])
+        assert sine.step_label(0, t) == f"{value:.3f}".replace("-", "−").replace("−0.000", "0.000")
+        assert sine.target_label(0, t) == f"{float(sine.y[0, t, 0]):.3f}".replace("-", "−").replace("−0.000", "0.000")
+    custom = make_task("custom", text="0.5, -1, 2, -0.25").sample(1, None, seed=0)
+    assert [custom.step_label(0, t) for t in range(custom.length)][:3] == ["0.500", "−1", "2"]
+
+
 def test_adding_step_labels_show_value_and_marker():
     batch = sample("adding", 1, 4, seed=0)
     labels = [batch.step_label(0, t) for t in range(4)]

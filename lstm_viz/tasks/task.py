@@ -71,13 +71,23 @@ class TaskBatch:
             return self.input_labels[symbol] + (" ★marker" if marked else "")
         if self.input_encoding == "value_marker":
             return f"{row[0]:.2f}" + (" ★marker" if row[1] > 0.5 else "")
-        return ", ".join(f"{v:.4g}" for v in row)
+        return ", ".join(value_label(v) for v in row)
 
     def target_label(self, b: int, t: int) -> str:
         """How the target at (b, t) reads: a class name, or the number(s) to predict."""
         if self.kind == "classification":
             return self.output_labels[int(self.y[b, t])]
-        return ", ".join(f"{v:.4g}" for v in self.y[b, t])
+        return ", ".join(value_label(v) for v in self.y[b, t])
+
+
+def value_label(value: float) -> str:
+    """A number as the app's labels write numbers: 3 decimals and a typographic minus ("−0.532"); a whole
+    number as typed ("2", "−1")."""
+    value = float(value)
+    text = f"{value:.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.3f}"
+    if float(text) == 0:  # "-0.000" would suggest a sign the rounded value does not have
+        text = text.lstrip("-")
+    return text.replace("-", "−")
 
 
 @dataclass(frozen=True)
