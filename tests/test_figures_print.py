@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from lstm_viz.core import LSTMParams, RNNParams, gradient_flow, lstm_forward, rnn_forward
+from lstm_viz.export.prepare import static_spec
 from lstm_viz.figures import (
     apply_theme,
     cell_diagram,
@@ -201,6 +202,13 @@ def test_text_heat_letters_are_white_on_dark_cells_and_ink_on_light_ones():
     gate = text_heat("ab", [0.0, 1.0], scale="gate", value_name="f")
     assert cell_colors(gate) == [INK, WHITE]
     assert relative_luminance(INK) < 0.02
+
+
+def test_the_text_heat_asks_to_hover_on_screen_only():
+    fig = text_heat("abc", [0.1, 0.2, 0.3], value_name="c")
+    assert "hover" in fig.layout.title.subtitle.text
+    assert not static_spec(fig)["layout"]["title"]["subtitle"]["text"]  # PNG, SVG, PDF: on paper nothing hovers
+    assert "hover" in fig.layout.title.subtitle.text  # the figure itself (on screen, in the HTML export) keeps it
 
 
 def test_text_heat_fits_step_labels_in_wider_cells_and_cuts_long_ones_with_the_full_label_on_hover():

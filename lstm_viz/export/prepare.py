@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..figures.theme import LOOKS, META_KEY, apply_theme
+from ..figures.theme import LOOKS, META_KEY, SCREEN_HINT_KEY, apply_theme
 
 EXPORT_WIDTH, EXPORT_HEIGHT = 1280, 720  # 16:9, the size the print theme's fonts are chosen for
 CAPTION_COLOR = "#555555"  # secondary text, 7.5:1 on white
@@ -53,7 +53,18 @@ def static_spec(fig: go.Figure, mode: str | None = "print", caption: str | None 
     builder showed. Works on a copy (``to_dict`` copies), so ``fig`` is untouched.
     """
     spec = (export_copy(fig, mode, caption) if mode is not None or caption else fig).to_dict()
-    return without_animation(spec)
+    return without_hover_hint(without_animation(spec))
+
+
+def without_hover_hint(spec: dict) -> dict:
+    """Drop a subtitle that asks the reader to hover (``layout.meta[SCREEN_HINT_KEY]``), in place: on paper
+    nothing hovers. An interactive HTML export keeps it."""
+    layout = spec.get("layout", {})
+    meta, title = layout.get("meta"), layout.get("title")
+    hint = meta.get(SCREEN_HINT_KEY) if isinstance(meta, dict) else None
+    if hint and isinstance(title, dict) and (title.get("subtitle") or {}).get("text") == hint:
+        title["subtitle"]["text"] = ""
+    return spec
 
 
 def without_animation(spec: dict) -> dict:

@@ -33,12 +33,13 @@ from .palette import (
     text_color_on,
     text_shade,
 )
-from .theme import MONO_FAMILY
+from .theme import MONO_FAMILY, SCREEN_HINT_KEY
 
 ROW_GAP = 0.12  # between the models' rows (room for their titles)
 LINE_WIDTH = 60  # characters per line, as in Karpathy's cell visualisations
 LINE_PX = 26  # height of one line of text (screen); the figure grows with the text
 TEXT_MARGIN_PX = 170  # title, subtitle, colourbar and margins around the lines (screen sizes)
+TEXT_HINT = "hover a character for its step and value"
 CELL_CHARS = 10  # a step label longer than this ("0.86 ★marker") is cut to fit its cell, in full on hover
 ELLIPSIS = "…"
 
@@ -114,8 +115,9 @@ def text_heat(chars, values, title: str | None = None, scale: str = "signed", *,
     layout = {
         "xaxis": {"visible": False, "range": [-0.5, width - 0.5]},
         "yaxis": {"visible": False, "range": [lines - 0.5, -0.5]},
-        "title": figure_title(title or f"The text coloured by {name}", "hover a character for its step and value"),
+        "title": figure_title(title or f"The text coloured by {name}", TEXT_HINT),
         "height": TEXT_MARGIN_PX + LINE_PX * lines,
+        "meta": {SCREEN_HINT_KEY: TEXT_HINT},  # not on paper
     }
     return make_figure([heat], layout)
 

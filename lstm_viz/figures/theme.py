@@ -23,6 +23,8 @@ META_KEY = "lstm_viz_theme"
 # layout.meta[MIN_WIDTH_KEY]: the narrowest width (px) at which a figure's fixed-size labels stay apart (a diagram
 # drawn to scale); the app scrolls such a chart sideways in a narrower column instead of squeezing it
 MIN_WIDTH_KEY = "min_width"
+# layout.meta[SCREEN_HINT_KEY]: a subtitle that asks the reader to hover: a static export (PNG, SVG, PDF) drops it
+SCREEN_HINT_KEY = "screen_hint"
 AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 MODES = ("screen", "presentation", "print")
 # The smallest font size (px) a figure may set at screen sizes: scaled by print/screen (20/14) it is 19.3 px,
