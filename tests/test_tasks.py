@@ -234,7 +234,7 @@ def test_recall_of_bits_reads_as_bits_and_shows_the_marker():
     assert batch.step_label(0, 0) in ("bit 0 ★marker", "bit 1 ★marker")
     assert batch.target_label(0, 2) + " ★marker" == batch.step_label(0, 0)
     assert batch.step_label(0, 1) in ("bit 0", "bit 1")
-    assert "chance 50%" in batch.description and "chance 12%" in make_task("recall").description
+    assert "chance 50%" in batch.description and "chance 12.5%" in make_task("recall").description
 
 
 def test_temporal_order_class_names_the_two_relevant_symbols_in_order():

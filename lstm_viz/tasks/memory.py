@@ -131,7 +131,7 @@ class RecallTask(Task):
         among = "random symbols of the same alphabet" if self.num_distractors == 0 else "random distractors"
         return (
             f"Long-lag recall: remember the marked first {first} through the {among} after it and name it "
-            f"at the end (chance {1 / self.num_symbols:.0%})."
+            f"at the end (chance {100 / self.num_symbols:.3g}%)."  # 12.5%, not a rounded 12%
         )
 
     def _generate(self, rng, batch_size, length):

@@ -16,7 +16,7 @@ USES_STEP = True
 NOTES = (
     "The cell state rides the belt from step to step and changes only where the forget gate lets go (f well below 1) "
     "or the input gate writes (i·g far from 0). Press ▶ play in the chart, then pause: long flat stretches are "
-    "memory being held. The step slider above moves the belt, and where you pause the belt the step slider follows."
+    "memory being held. The page's step t moves the belt too, and where you pause the belt the step follows."
 )
 RNN_NOTES = (
     "Look at how h moves: it is recomputed from the input and the previous h at every step, so a value seen "
