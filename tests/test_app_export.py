@@ -155,3 +155,8 @@ def test_a_button_drawn_before_a_step_saves_that_figure_at_the_new_step(monkeypa
     assert b"LSTM cell at step t = 7" in html()  # the button drawn at t = 3, clicked at t = 7
     with np.load(io.BytesIO(npz())) as arrays:
         assert Scenario.from_json(str(arrays["scenario_json"])).step == 7
+
+
+def test_export_menus_name_the_chart_they_save():
+    assert downloads.chart_name("cell.bars.rnn") == "cell bars · vanilla RNN"
+    assert downloads.chart_name("belt.rnn") == "h over time · vanilla RNN"  # the RNN has no belt to export

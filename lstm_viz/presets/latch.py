@@ -31,7 +31,8 @@ STORY = (
     "of its content per step and still holds more than 99.5 % of the stored value 100 steps later, "
     "while every later number on the value line is shut out. The output gate is shut too, so h stays "
     "near 0 and nothing leaks out, until the read signal at the last step opens it and "
-    "h = tanh(c) shows the stored value. Writing, keeping and reading are three gates, each doing one job."
+    "h = tanh(c) reads the stored value out, squashed once more by tanh (0.25 comes out as 0.239). Writing, "
+    "keeping and reading are three gates, each doing one job."
 )
 
 

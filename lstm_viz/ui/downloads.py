@@ -106,8 +106,13 @@ def figure_exports(build: Callable[[], go.Figure], key: str, ctx: Context, text:
             st.caption(NO_STATIC.format(reason=reason))
 
 
+CHART_NAMES = {"belt.rnn": "h over time · vanilla RNN"}  # the belt view's RNN chart: it has no belt
+
+
 def chart_name(key: str) -> str:
     """How an export menu names chart ``key``: "cell.bars.rnn" -> "cell bars · vanilla RNN"."""
+    if key in CHART_NAMES:
+        return CHART_NAMES[key]
     *words, last = key.split(".")
     model = MODEL_LABELS.get(last) if words else None
     return " ".join(words) + f" · {model}" if model else " ".join([*words, last])
