@@ -519,6 +519,20 @@ def test_text_is_coloured_by_the_chosen_quantity_of_the_focused_unit():
     assert {t["name"] for t in bars["data"] if t.get("name")} >= {"LSTM", "vanilla RNN"}
 
 
+def test_a_lesson_that_is_not_text_says_what_each_symbol_stood_for():
+    """For the adding problem the text is one • or ★ per step: the hover names the step's input, and the
+    connectivity chart counts steps (its ticks were a row of bullets)."""
+    query = {"weights": "random", "task": "adding", "T": "20", "view": "memory"}
+    at = open_app(query)
+    assert_clean(at)
+    lesson = build_lesson(Scenario.from_query(query))
+    (heat,) = chart(at, "memory.text")["data"]
+    hovers = [text for row in heat["hovertext"] for text in row if text]
+    assert hovers[0].startswith(f"step 0 {lesson.x_labels[0]}: c = ")
+    axis = chart(at, "memory.connectivity")["layout"]["xaxis"]
+    assert "•" not in json.dumps(axis, ensure_ascii=False)
+
+
 def test_the_memory_views_readout_is_named_once_when_both_networks_share_it():
     at = open_app({"weights": "pretrained", "task": "text", "view": "memory"})
     assert_clean(at)
