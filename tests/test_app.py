@@ -346,6 +346,11 @@ def test_the_heading_names_the_network_on_screen(model, heading):
     assert at.markdown[0].value.startswith(f"### {heading} · ")
 
 
+def test_the_step_readout_gives_the_range_of_t():
+    at = open_app()  # the latch: T = 120 steps, t from 0 to 119 ("t = 5 of 119" read as a count of 119)
+    assert any(m.value.startswith("**t = 5** (0–119) · x_t = ") for m in at.markdown)
+
+
 def test_focused_unit_edges_and_clamping():
     at = open_app({"weights": "random", "task": "adding", "H": "5", "unit": "4"})
     assert_clean(at)

@@ -228,7 +228,7 @@ def test_pausing_the_belt_moves_the_pages_step_to_the_paused_frame(page, server)
     page.wait_for_function(f"() => window.location.search.includes('t={paused}')", timeout=20_000)
     settle(page)
     assert page.locator(STEP_SLIDER).input_value() == str(paused)
-    assert f"t = {paused} of" in page.inner_text("[data-testid=stMain]")
+    assert f"t = {paused} (0–" in page.inner_text("[data-testid=stMain]")
     assert belt_slider(page) == paused  # the redraw at the paused step left the belt where it was
     _step_to(page, paused + 1)
     wait_for_belt(page, f"=== {paused + 1}", timeout=10_000)

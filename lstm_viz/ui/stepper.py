@@ -46,7 +46,7 @@ def render(scenario: Scenario, lesson: Lesson) -> int:
         forward.button("Next step", icon=":material/chevron_right:", key="step.forward", on_click=_move,
                        args=(1, steps), width="stretch", help=KEYS_HELP.format("Next", "→", "Page Down"))  # fmt: skip
         t = int(st.session_state[key])
-        shows.markdown(f"**t = {t}** of {steps - 1} · x_t = {code(lesson.x_labels[t])}")
+        shows.markdown(f"**t = {t}** (0–{steps - 1}) · x_t = {code(lesson.x_labels[t])}")  # "of 119" misread T
         with shows:
             _step_keys(key="step.keys", height=0)  # not shown (style.BASE_CSS): it only listens
     t = int(st.session_state[key])
