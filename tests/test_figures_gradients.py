@@ -170,7 +170,9 @@ def test_loss_curves_plot_the_histories_on_a_log_axis_with_reference_lines():
     np.testing.assert_array_equal(fig.data[0].x, np.arange(50))
     np.testing.assert_array_equal(fig.data[1].x, steps)
     assert fig.layout.yaxis.type == "log"
-    assert [(s.y0, s.line.dash) for s in fig.layout.shapes] == [(1 / 6, "dash"), (0.01, "dot")]
+    assert [(s.y0, s.line.dash) for s in fig.layout.shapes if s.line.dash] == [(1 / 6, "dash"), (0.01, "dot")]
+    halos = [s for s in fig.layout.shapes if s.line.color == "white"]  # each line parted from a curve lying on it
+    assert [s.y0 for s in halos] == [1 / 6, 0.01] and all(h.line.width > 2 * 2 for h in halos)
     keys = {t.name: t.line.dash for t in fig.data if t.name not in ("LSTM", "RNN")}
     assert keys == {"baseline MSE 0.167": "dash", "target 0.010": "dot"}  # named in the legend, not on the curves
     assert not fig.layout.annotations

@@ -56,7 +56,8 @@ def loss_curves(histories, baseline=None, target=None) -> go.Figure:
     for value, default, color, dash in ((baseline, "baseline", MUTED, "dash"), (target, "target", TARGET_COLOR, "dot")):
         if value is not None:
             line, key = _reference_line(*_reference(value, default), color=color, dash=dash)
-            shapes.append(line)
+            halo = {**line, "line": {"color": "white", "width": 5}}  # parts it from a curve lying on it (the RNN's)
+            shapes += [halo, line]
             data.append(key)
     layout = {
         "xaxis": {"title": {"text": "training step"}},
@@ -73,9 +74,9 @@ def _reference_line(y: float, text: str, color: str, dash: str) -> tuple[dict, d
     """A horizontal line across the plot, and its legend entry: written on the plot, its label lay on the very
     curve that stays at the baseline (an RNN that learns nothing)."""
     line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-            "line": {"color": color, "width": 1.5, "dash": dash}}  # fmt: skip
+            "line": {"color": color, "width": 2, "dash": dash}}  # fmt: skip
     key = {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": text, "hoverinfo": "skip",
-           "line": {"color": color, "width": 1.5, "dash": dash}}  # fmt: skip
+           "line": {"color": color, "width": 2, "dash": dash}}  # fmt: skip
     return line, key
 
 
