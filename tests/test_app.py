@@ -406,13 +406,13 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_last_good_weights():
     at.session_state["upload.pending"] = ("good.npz", npz_bytes(good))
     at.run()
     assert_clean(at)
-    assert "uploaded .npz" in at.caption[0].value and "H = 5" in at.caption[0].value
+    assert "uploaded good\\.npz" in at.caption[0].value and "H = 5" in at.caption[0].value  # its name, as text
     assert at.query_params["model"] == "rnn"  # the uploaded network is the one shown
     wrong_inputs = LSTMParams.init(3, 4, seed=0)
     at.session_state["upload.pending"] = ("d3.npz", npz_bytes(wrong_inputs))
     at.run()
-    assert any("D = 3" in e for e in errors(at))
-    assert "H = 5" in at.caption[0].value  # still the last good file
+    assert any("D = 3" in e and "The weights from 'good.npz' stay in use." in e for e in errors(at))
+    assert "H = 5" in at.caption[0].value and "good\\.npz" in at.caption[0].value  # still the last good file
 
 
 def test_a_refused_control_is_set_back_to_the_value_in_use():

@@ -26,7 +26,9 @@ def title(scenario: Scenario, lesson: Lesson) -> None:
 
 def details(scenario: Scenario, lesson: Lesson) -> None:
     """Sizes, where the weights come from, and the lesson's story in an expander."""
-    sources = " · ".join(f"**{MODEL_LABELS[m]}**: {lesson.sources[m]}" for m in ("lstm", "rnn"))
+    uploaded = uploaded_weights() if scenario.weights == "upload" else None
+    named = {uploaded.params.kind: f"uploaded {plain(uploaded.name)}"} if uploaded else {}  # which file, of several
+    sources = " · ".join(f"**{MODEL_LABELS[m]}**: {named.get(m, lesson.sources[m])}" for m in ("lstm", "rnn"))
     st.caption(f"T = {lesson.steps} step{'s' * (lesson.steps != 1)} · H = {lesson.hidden_size('lstm')} · {sources}")
     if scenario.weights == "upload" and uploaded_weights() is None:
         st.info("Choose a weights file (.npz) in the sidebar; until then both networks have random weights.")

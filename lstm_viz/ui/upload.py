@@ -79,7 +79,9 @@ def process(check: Callable[[UploadedWeights], object]) -> UploadedWeights | Non
         weights = UploadedWeights(name, hashlib.sha256(data).hexdigest(), read_weights(data))
         check(weights)
     except ValueError as exc:
-        st.session_state[ERROR] = f"Could not use {name!r}: {exc}"
+        kept = st.session_state.get(WEIGHTS)  # the last good file, if any
+        still = f"The weights from {kept.name!r} stay in use." if kept else "The networks keep random weights."
+        st.session_state[ERROR] = f"Could not use {name!r}: {exc} {still}"
         return None
     st.session_state.pop(ERROR, None)
     st.session_state[WEIGHTS] = weights
