@@ -167,11 +167,13 @@ def _text_heat(lesson: Lesson, s: Scenario, model: str) -> go.Figure:
     return unit_text_heat(lesson, model, focus(s, lesson, model)[1], colour_by(s, model), _characters(lesson))
 
 
-def unit_text_heat(lesson: Lesson, model: str, unit: int, key: str, chars) -> go.Figure:
-    """``chars`` (one per step) coloured by what ``unit`` of ``model`` holds in ``key`` (c, h, i, ...) after each."""
+def unit_text_heat(lesson: Lesson, model: str, unit: int, key: str, chars, step_labels=None) -> go.Figure:
+    """``chars`` (one per step) coloured by what ``unit`` of ``model`` holds in ``key`` (c, h, i, ...) after each;
+    ``step_labels``: what each step was, for the hover (see ``text_heat``)."""
     values = getattr(lesson.trace(model), key)[:, unit]
     title = f"{MODEL_LABELS[model]} unit {unit}: {GATE_NAMES[key]} {key} after each input"
-    return text_heat(chars, values, title=title, scale="gate" if key in GATE_KEYS else "signed", value_name=key)
+    scale = "gate" if key in GATE_KEYS else "signed"
+    return text_heat(chars, values, title=title, scale=scale, value_name=key, step_labels=step_labels)
 
 
 def lesson_equations(lesson: Lesson, scenario: Scenario) -> str:

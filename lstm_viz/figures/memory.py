@@ -79,12 +79,13 @@ def _cell_text(char: str, value: float, colors: dict) -> str:
 
 
 def text_heat(chars, values, title: str | None = None, scale: str = "signed", *, value_name: str = "value",
-              width: int = LINE_WIDTH) -> go.Figure:  # fmt: skip
+              width: int = LINE_WIDTH, step_labels=None) -> go.Figure:  # fmt: skip
     """The text, ``width`` characters a line, each character on a cell coloured by its value.
 
     chars: a string or (T,) sequence of one-character strings; values: (T,) numbers, e.g. one unit's c_t
     or a gate. scale: "signed" (diverging, centred on 0) or "gate" (0..1). value_name names the value
-    on hover ("c", "f", ...).
+    on hover ("c", "f", ...). step_labels: (T,) what each step was, for the hover, when ``chars`` only stand
+    for the steps (a • for "0.42"); default: the character itself.
     """
     chars = list(chars)
     values = np.array(values, dtype=float).reshape(-1)
@@ -100,9 +101,11 @@ def text_heat(chars, values, title: str | None = None, scale: str = "signed", *,
     shown = _grid(np.arange(values.size), width)
     colors = _scale(scale, value_name, values)
     text = [["" if np.isnan(k) else _cell_text(chars[int(k)], values[int(k)], colors) for k in row] for row in shown]
-    hover = [[
-        "" if np.isnan(k) else f"step {int(k)} '{visible_char(chars[int(k)])}': {value_name} = {num(values[int(k)])}"
-        for k in row] for row in shown]  # fmt: skip
+    if step_labels is not None and len(step_labels) != values.size:
+        raise ValueError(f"step_labels must have one label per value, got {len(step_labels)} for {values.size}.")
+    said = [str(label) for label in step_labels] if step_labels is not None else [f"'{visible_char(c)}'" for c in chars]
+    hover = [["" if np.isnan(k) else f"step {int(k)} {said[int(k)]}: {value_name} = {num(values[int(k)])}"
+              for k in row] for row in shown]  # fmt: skip
     heat = {
         "type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "hovertext": hover, "hoverinfo": "text",
         "xgap": 1, "ygap": 3, "textfont": {"family": MONO_FAMILY, "size": 15}, **colors,

@@ -66,13 +66,16 @@ def render(ctx: Context) -> None:
     colour_by = _colour_control(ctx, model)
     if lesson.chars is None:
         st.caption(NO_TEXT)
-    chars = lesson.chars if lesson.chars is not None else glyphs(lesson.x_labels)
+    text = lesson.chars is not None
+    chars = lesson.chars if text else glyphs(lesson.x_labels)
     unit = ctx.unit(model)
-    heat = partial(unit_text_heat, lesson, model, unit, colour_by, chars)
+    said = None if text else lesson.x_labels  # the hover says what a • stood for ("step 3 0.42 ★marker")
+    heat = partial(unit_text_heat, lesson, model, unit, colour_by, chars, said)
     show(heat, "memory.text", ctx, (model, unit, colour_by))
     flows = cache.connectivity(lesson)
     norms = {ctx.label(m): flows[m].norm for m in MODELS}
-    show(partial(connectivity_bars, norms, labels=chars), "memory.connectivity", ctx, (), CONNECTIVITY_HEIGHT)
+    bars = partial(connectivity_bars, norms, labels=chars if text else None)  # glyphs as ticks say nothing: numbers
+    show(bars, "memory.connectivity", ctx, (), CONNECTIVITY_HEIGHT)
     readouts = {flows[m].readout for m in MODELS}
     if len(readouts) == 1:
         st.caption(f"y_T, for both networks: {readouts.pop()}.")
