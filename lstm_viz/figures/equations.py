@@ -2,12 +2,14 @@ r"""The cell's equations with this step's numbers in them, as LaTeX for ``st.lat
 
     f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f) = \sigma(0.120 - 0.340 + 2.530) = \sigma(2.310) = 0.910
 
-Every number has 3 decimals. The values a student meets elsewhere (the gates i, f, g, o, c_{t-1}, c_t,
-h_t) are the trace's, rounded. The in-between numbers (the terms of z, z itself, f·c and i·g, tanh c_t,
-an RNN's a_t) may sit one last digit off their own rounding, whichever makes the arithmetic on screen
-exact: the terms add up to z, σ(z) rounds to the gate, the products round to the terms. Only when no
-such choice exists (e.g. 0.910 · 3.500 next to f = 0.9104, c = 3.5004) is that step written
-``\approx`` instead of ``=``: the equation says honestly where rounding shows.
+Every number has 3 decimals. A number the app also shows elsewhere (a gate's z and value, c_{t-1}, f·c,
+i·g, c_t, tanh c_t, h_t, an RNN's a_t: the cell diagram, its hover and the gate bars) is never nudged:
+it is the trace's value rounded half away from zero, the same digits in every view. Only the three
+terms of a pre-activation (W x_t, U h_{t-1}, b), shown nowhere else, may sit one last digit off their
+own rounding, chosen so that they add up exactly to the shown z. Each step is written ``=`` when the
+shown operands give the shown result to the last digit and ``\approx`` when they do not (e.g.
+0.910 · 3.500 = 3.185 next to kept = 3.187, from f = 0.9104, c = 3.5004): the equation says honestly where
+rounding shows, rather than showing a number that contradicts the diagram.
 
 W_k, U_k, b_k are the focused unit's rows of ``weight_ih``, ``weight_hh`` and ``bias_ih + bias_hh``.
 """
@@ -23,7 +25,7 @@ from ._data import check_step, check_unit, is_lstm, single_sequence
 DIGITS = 3
 SCALE = 10**DIGITS  # numbers are handled as integer thousandths, so sums are exact
 SHOWABLE = 1e12  # beyond this a 3-decimal number means nothing (and inf/NaN cannot be written at all)
-SLACK = 1.5  # an in-between number may be this many last digits from its exact value (rounding ± one digit)
+SLACK = 1.5  # a term of z may be this many last digits from its exact value (rounding ± one digit)
 GATE_FUNCTIONS = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}
 
 
@@ -81,22 +83,14 @@ def nearby(value: float) -> list[int]:
                   key=lambda c: abs(c - exact))  # fmt: skip
 
 
-def split_rounded(parts, total: int, references=None) -> list[int] | None:
+def split_rounded(parts, total: int) -> list[int] | None:
     """``parts`` as nearby 3-decimal numbers adding up exactly to ``total`` (thousandths), or None.
 
-    Among the combinations that do, the fewest misses of ``references`` (what the shown operands of
-    each part give, in thousandths) win, then the closest to the exact parts.
+    Among the combinations that do, the closest to the exact parts wins.
     """
     exact = [float(p) * SCALE for p in parts]
-    best, best_cost = None, None
-    for combo in product(*(nearby(p) for p in parts)):
-        if sum(combo) != total:
-            continue
-        misses = sum(c != r for c, r in zip(combo, references, strict=True)) if references is not None else 0
-        cost = (misses, sum(abs(c - e) for c, e in zip(combo, exact, strict=True)))
-        if best_cost is None or cost < best_cost:
-            best, best_cost = list(combo), cost
-    return best
+    sums = (list(c) for c in product(*(nearby(p) for p in parts)) if sum(c) == total)
+    return min(sums, key=lambda c: sum(abs(v - e) for v, e in zip(c, exact, strict=True)), default=None)
 
 
 def _check(params, trace, t, unit, lstm: bool, sample: int):
@@ -125,54 +119,44 @@ def _affine(weight_ih, weight_hh, bias, trace, t: int, row: int) -> tuple[float,
     )
 
 
-def _plain_sum(parts) -> tuple[int, list[int]]:
-    """(total, terms) with every term simply rounded: the fallback when no nearby total can be split."""
-    terms = [_thousandths(float(p)) for p in parts]
-    return sum(terms), terms
+def _terms(parts, total: int) -> tuple[str, str]:
+    r"""(the terms as a sum, the relation to ``total``): the terms nudged within a last digit to add up
+    to ``total`` exactly (``=``), or, when no such choice exists, simply rounded (``\approx``)."""
+    terms = split_rounded(parts, total)
+    if terms is None:
+        terms = [_thousandths(float(p)) for p in parts]
+    return _sum(terms), _relation(sum(terms) == total)
 
 
 def _gate_equation(key: str, parts, z: float, value: float) -> str:
-    """σ or tanh of z = W x + U h + b: z chosen (within a last digit) so that the terms add up to it
-    and σ(z) rounds to the gate's value, when such a z exists."""
-    fn, v = GATE_FUNCTIONS[key], _thousandths(value)
-    choices = [(z_c, split_rounded(parts, z_c)) for z_c in nearby(z)]
-    choices = [(z_c, terms) for z_c, terms in choices if terms is not None]
-    exact = [(z_c, terms) for z_c, terms in choices if _apply(NONLINEARITY[key], z_c) == v]
-    z_shown, terms = (exact or choices or [_plain_sum(parts)])[0]
+    """σ or tanh of z = W x + U h + b, with z and the gate's value the trace's, rounded."""
+    fn, z_shown, v = GATE_FUNCTIONS[key], _thousandths(z), _thousandths(value)
+    terms, adds_up = _terms(parts, z_shown)
     return (
-        rf"{key}_t = {fn}(W_{key} x_t + U_{key} h_{{t-1}} + b_{key}) = {fn}({_sum(terms)}) "
-        rf"= {fn}({_text(z_shown)}) {_relation(bool(exact))} {_text(v)}"
+        rf"{key}_t = {fn}(W_{key} x_t + U_{key} h_{{t-1}} + b_{key}) = {fn}({terms}) {adds_up} "
+        rf"{fn}({_text(z_shown)}) {_relation(_apply(NONLINEARITY[key], z_shown) == v)} {_text(v)}"
     )
 
 
-def _cell_equation(trace, t: int, unit: int) -> tuple[str, int]:
-    """c_t = f·c_{t-1} + i·g with kept and written chosen to add up to c_t and, if possible, to be the
-    products of the shown operands. Returns the LaTeX and the shown c_t (thousandths)."""
-    i, f, g = (_thousandths(float(getattr(trace, k)[t, unit])) for k in "ifg")
-    c_prev, c = _thousandths(float(trace.c_prev[t, unit])), _thousandths(float(trace.c[t, unit]))
-    products = [_product(f, c_prev), _product(i, g)]
-    exact_terms = [float(trace.kept[t, unit]), float(trace.written[t, unit])]
-    kept, written = split_rounded(exact_terms, c, references=products) or [_thousandths(x) for x in exact_terms]
-    relation = _relation([kept, written] == products)
-    latex = (
+def _cell_equation(trace, t: int, unit: int) -> str:
+    """c_t = f·c_{t-1} + i·g, with kept f·c_{t-1} and written i·g the trace's, rounded."""
+    i, f, g, c_prev, c, kept, written = (
+        _thousandths(float(getattr(trace, k)[t, unit])) for k in ("i", "f", "g", "c_prev", "c", "kept", "written")
+    )
+    products = _relation([kept, written] == [_product(f, c_prev), _product(i, g)])
+    return (
         rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t = {_text(f)} \cdot {_operand(c_prev)} "
-        rf"+ {_text(i)} \cdot {_operand(g)} {relation} {_sum([kept, written])} = {_text(kept + written)}"
+        rf"+ {_text(i)} \cdot {_operand(g)} {products} {_sum([kept, written])} "
+        rf"{_relation(kept + written == c)} {_text(c)}"
     )
-    return latex, kept + written
 
 
-def _hidden_equation(trace, t: int, unit: int, c: int) -> str:
-    """h_t = o·tanh(c_t) with tanh(c_t) chosen (within a last digit) to make both steps exact if it can."""
-    o, h = _thousandths(float(trace.o[t, unit])), _thousandths(float(trace.h[t, unit]))
-
-    def misses(tc: int) -> tuple[bool, bool]:
-        return _apply(np.tanh, c) != tc, _product(o, tc) != h
-
-    tanh_c = min(nearby(float(trace.tanh_c[t, unit])), key=lambda tc: sum(misses(tc)))
-    tanh_miss, product_miss = misses(tanh_c)
+def _hidden_equation(trace, t: int, unit: int) -> str:
+    """h_t = o·tanh(c_t), with tanh(c_t) the trace's, rounded."""
+    o, c, tanh_c, h = (_thousandths(float(getattr(trace, k)[t, unit])) for k in ("o", "c", "tanh_c", "h"))
     return (
-        rf"h_t = o_t \odot \tanh(c_t) = {_text(o)} \cdot \tanh({_text(c)}) {_relation(not tanh_miss)} "
-        rf"{_text(o)} \cdot {_operand(tanh_c)} {_relation(not product_miss)} {_text(h)}"
+        rf"h_t = o_t \odot \tanh(c_t) = {_text(o)} \cdot \tanh({_text(c)}) {_relation(_apply(np.tanh, c) == tanh_c)} "
+        rf"{_text(o)} \cdot {_operand(tanh_c)} {_relation(_product(o, tanh_c) == h)} {_text(h)}"
     )
 
 
@@ -185,20 +169,16 @@ def lstm_equations(params, trace, t: int, unit: int, *, sample: int = 0) -> list
         row = k * hidden + unit
         parts = _affine(params.weight_ih, params.weight_hh, bias, trace, t, row)
         lines.append(_gate_equation(key, parts, float(trace.preact[t, row]), float(getattr(trace, key)[t, unit])))
-    cell, c = _cell_equation(trace, t, unit)
-    return [*lines, cell, _hidden_equation(trace, t, unit, c)]
+    return [*lines, _cell_equation(trace, t, unit), _hidden_equation(trace, t, unit)]
 
 
 def rnn_equations(params, trace, t: int, unit: int, *, sample: int = 0) -> list[str]:
     """The vanilla RNN's two equations (a, h) at step ``t`` for ``unit``, numbers substituted."""
     trace, t, unit = _check(params, trace, t, unit, lstm=False, sample=sample)
     parts = _affine(params.weight_ih, params.weight_hh, params.bias, trace, t, unit)
-    h = _thousandths(float(trace.h[t, unit]))
-    choices = [(a_c, split_rounded(parts, a_c)) for a_c in nearby(float(trace.a[t, unit]))]
-    choices = [(a_c, terms) for a_c, terms in choices if terms is not None]
-    exact = [(a_c, terms) for a_c, terms in choices if _apply(np.tanh, a_c) == h]
-    a, terms = (exact or choices or [_plain_sum(parts)])[0]
+    a, h = _thousandths(float(trace.a[t, unit])), _thousandths(float(trace.h[t, unit]))
+    terms, adds_up = _terms(parts, a)
     return [
-        rf"a_t = W x_t + U h_{{t-1}} + b = {_sum(terms)} = {_text(a)}",
-        rf"h_t = \tanh(a_t) = \tanh({_text(a)}) {_relation(bool(exact))} {_text(h)}",
+        rf"a_t = W x_t + U h_{{t-1}} + b = {terms} {adds_up} {_text(a)}",
+        rf"h_t = \tanh(a_t) = \tanh({_text(a)}) {_relation(_apply(np.tanh, a) == h)} {_text(h)}",
     ]
