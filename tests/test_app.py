@@ -474,6 +474,22 @@ def test_the_scenario_json_is_made_on_click_so_fast_typing_never_leaves_a_dead_f
     assert button.proto.deferred_file_id and not button.proto.url  # no media file per run for the browser to check
 
 
+def _page_order(node) -> list[str]:
+    """The element types of ``node``'s tree, top to bottom."""
+    children = getattr(node, "children", None)
+    if not children:
+        return [getattr(node, "type", type(node).__name__)]
+    return [kind for key in sorted(children) for kind in _page_order(children[key])]
+
+
+def test_on_a_projector_the_view_comes_before_its_notes():
+    """Above the view, the "what to look at" box pushed the cell diagram below a 720-px projector's edge."""
+    order = _page_order(open_app({"present": "1"}).main)
+    assert order.index("bidi_component") < order.index("info")
+    order = _page_order(open_app().main)
+    assert order.index("info") < order.index("bidi_component")  # on a screen the notes lead in
+
+
 def test_projector_mode_enlarges_the_figures_text():
     at = open_app()
     normal = chart(at, "cell.bars.lstm")["layout"]["font"]["size"]

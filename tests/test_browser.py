@@ -358,6 +358,19 @@ def test_the_classroom_link_copies_with_one_click_and_the_page_loads_no_syntax_h
     page.context.close()
 
 
+def test_in_a_short_window_the_cell_diagram_fits_its_height(browser, server):
+    """Projector mode (a 700-px diagram) in a 1366 × 600 window: the diagram, drawn to scale, is made short enough
+    to show whole once scrolled to."""
+    page = recording_page(browser, {"width": 1366, "height": 600})
+    open_page(page, server, "view=cell&present=1", charts=2)
+    heights = page.evaluate("""() => Array.from(document.querySelectorAll('.lstm-viz-live-chart'))
+        .map(div => [div.layout.title.text, div.clientHeight, div._fullLayout.height])""")
+    (diagram,) = [h for h in heights if "LSTM cell at step" in h[0]]
+    assert diagram[1] == diagram[2] <= 600 - 16
+    assert page.console_errors == []
+    page.context.close()
+
+
 def test_projector_mode_on_a_1280_by_720_projector(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()

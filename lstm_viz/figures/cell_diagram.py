@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from ._data import check_step, check_unit, is_lstm, single_sequence
 from ._layout import figure_title, format_input, make_figure, num
 from .palette import GATE_COLORS, GATE_NAMES, INK, MUTED, mix, text_color_on, text_shade
-from .theme import MIN_SCREEN_TEXT, MIN_WIDTH_KEY
+from .theme import FIT_HEIGHT_KEY, MIN_SCREEN_TEXT, MIN_WIDTH_KEY
 
 WIDTH, HEIGHT = 16.0, 8.45
 CELL_Y, GATE_Y, BUS_Y, H_Y = 7.0, 3.6, 2.4, 1.5
@@ -303,7 +303,7 @@ def cell_diagram(trace, t: int, unit: int = 0, x_label: str | None = None, *, sa
         margin={"l": 8, "r": 8, "t": 48, "b": 8},
         hovermode="closest",
         showlegend=False,
-        meta={MIN_WIDTH_KEY: MIN_WIDTH},
+        meta={MIN_WIDTH_KEY: MIN_WIDTH, FIT_HEIGHT_KEY: True},
     )
     texts = _texts([lab for lab in labels if not lab["bg"]])
     return make_figure([_arrows(arrows), *texts, _hover_points(s, t, unit, x_text)], layout)

@@ -23,6 +23,9 @@ META_KEY = "lstm_viz_theme"
 # layout.meta[MIN_WIDTH_KEY]: the narrowest width (px) at which a figure's fixed-size labels stay apart (a diagram
 # drawn to scale); the app scrolls such a chart sideways in a narrower column instead of squeezing it
 MIN_WIDTH_KEY = "min_width"
+# layout.meta[FIT_HEIGHT_KEY]: a figure drawn to scale that the app may make shorter (and so narrower) to fit the
+# window's height: on a 720-px projector the whole diagram then shows once scrolled to
+FIT_HEIGHT_KEY = "fit_height"
 # layout.meta[SCREEN_HINT_KEY]: a subtitle that asks the reader to hover: a static export (PNG, SVG, PDF) drops it
 SCREEN_HINT_KEY = "screen_hint"
 AXIS_KEY = re.compile(r"^[xy]axis\d*$")

@@ -106,9 +106,12 @@ def _views(scenario: Scenario, lesson) -> None:
     for tab, view in zip(tabs, VIEW_MODULES, strict=True):
         if tab.open:
             with tab:
-                _unchanging(view, scenario)
+                if not scenario.presentation:
+                    _unchanging(view, scenario)
                 _view(view, lesson)
                 downloads.view_exports(view)  # not in the fragment: a step does not send the buttons again
+                if scenario.presentation:  # on a projector the view comes first: below it, 720 px ended mid-cell
+                    _unchanging(view, scenario)
 
 
 def _unchanging(view: str, scenario: Scenario) -> None:

@@ -50,6 +50,9 @@ function followWidth(div, Plotly) {
   div.lstmVizResize.observe(div);
 }
 
+const FIT_MIN_HEIGHT = 320; // px: shorter, a diagram's fixed-size labels would crowd it
+const FIT_MARGIN = 16; // px left above and below a chart fitted to the window
+
 const STILL = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
 
 async function moveToFrame(div, Plotly, figure, frame) {
@@ -140,6 +143,11 @@ export default function (component) {
   }
   const figure = data.figure;
   const layout = figure.layout || {};
+  if (layout.meta && layout.meta.fit_height && layout.height) {
+    // drawn to scale (figures/theme.py, FIT_HEIGHT_KEY): no taller than the window, so that on a 720-px projector
+    // the whole diagram shows once scrolled to (it keeps its proportions and narrows)
+    layout.height = Math.min(layout.height, Math.max(FIT_MIN_HEIGHT, window.innerHeight - FIT_MARGIN));
+  }
   div.style.height = (layout.height || 450) + "px";
   // A diagram drawn to scale keeps its labels apart only so wide (figures/theme.py, MIN_WIDTH_KEY): in a
   // narrower column (a phone) it keeps that width and the column scrolls sideways.
