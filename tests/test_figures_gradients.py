@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 
+from lstm_viz.analysis import gradient_story
 from lstm_viz.core import LSTMParams, RNNParams, gradient_flow
 from lstm_viz.figures import (
     GATE_COLORS,
@@ -19,11 +20,13 @@ from lstm_viz.figures import (
     loss_curves,
     text_heat,
 )
-from lstm_viz.figures.gradients import format_rate
+from lstm_viz.figures.gradients import cell_readout, format_rate
 from lstm_viz.figures.palette import SIGNED_SCALE, gate_scale
+from lstm_viz.presets import get_preset
 
 T, H, D = 60, 8, 3
 OVERFLOW_FROM_STEP = 20  # steps 0..20 (lags 39..59) overflow in the doctored flow below
+TINY_GAIN = 1e-3  # W_hh = 10⁻³·I: a gradient that shrinks a thousandfold per step, to underflow at lag 108
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +89,27 @@ def test_overflowed_gradients_are_marked_shaded_and_named_not_dropped(flows, ove
     assert np.all(np.isnan(line.y[overflowed.lag >= first_bad_lag]))  # a gap on the axis, marked above it
 
 
-def test_gradients_that_underflow_to_zero_are_marked_at_the_bottom(flows):
-    rnn = flows["RNN"]
-    dh = np.array(rnn.dh_norm)
-    dh[:5] = 0.0
-    fig = gradient_flow_figure({"RNN": dataclasses.replace(rnn, dh_norm=dh)})
-    (marks,) = [tr for tr in fig.data if tr.name == "RNN: underflow (exactly 0)"]
-    np.testing.assert_array_equal(np.sort(marks.x), rnn.lag[:5][::-1])
+def test_gradients_that_underflow_to_zero_are_marked_at_the_bottom():
+    """W_hh = 10⁻³·I at the fixed point h = 0: ‖∂L/∂h_t‖ = 10^(−3·lag) shrinks past float64's floor at lag 108."""
+    flow = gradient_flow(
+        RNNParams(np.ones((4, 1)), TINY_GAIN * np.eye(4), np.zeros(4), np.zeros(4)), np.zeros((120, 1))
+    )
+    zero = flow.dh_norm == 0
+    assert zero.any() and np.min(flow.dh_norm[~zero]) < 1e-300  # it shrank all the way down, then hit 0
+    fig = gradient_flow_figure({"RNN": flow})
+    (marks,) = [tr for tr in fig.data if tr.name == "RNN: underflow (below 1e-308)"]
+    np.testing.assert_array_equal(np.sort(marks.x), np.sort(flow.lag[zero]))
+    assert not any("no path back" in tr.name for tr in fig.data)
+
+
+def test_a_gradient_that_is_exactly_0_for_want_of_a_path_is_not_called_underflow():
+    """W_hh = 0: h_t reaches nothing later, so ∂L/∂h_t = 0 at once, after the ordinary value 1 at lag 0."""
+    flow = gradient_flow(RNNParams(np.ones((3, 1)), np.zeros((3, 3)), np.zeros(3), np.zeros(3)), np.ones((8, 1)))
+    fig = gradient_flow_figure({"RNN": flow})
+    (marks,) = [tr for tr in fig.data if tr.name == "RNN: exactly 0: no path back"]
+    np.testing.assert_array_equal(np.sort(marks.x), np.arange(1, 8))
+    assert not any("underflow" in tr.name for tr in fig.data)
+    assert "exactly 0: a factor on the way back is 0" in marks.hovertemplate
 
 
 def test_two_flows_of_the_same_model_get_distinct_colours(flows):
@@ -114,6 +131,77 @@ def test_rates_show_as_many_decimals_as_their_distance_from_one_needs():
     assert [format_rate(r) for r in (0.62, 0.95, 0.998, 0.9995, 1.3, 1.0)] == [
         "0.62", "0.95", "0.998", "0.9995", "1.30", "1.00"]  # fmt: skip
     assert format_rate(float("nan")) == "n/a"
+
+
+# --- a rate only where a line describes the curve ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reset_flow():
+    """The reset preset on 60 steps: resets at steps 20 and 40 shut f, so ‖∂L/∂c_t‖ is a staircase."""
+    preset = get_preset("reset").with_length(60)
+    return gradient_flow(preset.params, preset.inputs)
+
+
+def legend(fig) -> list[str]:
+    return [plain(tr.name) for tr in fig.data]
+
+
+def test_the_reset_staircase_is_described_by_its_drops_not_by_a_per_step_rate(reset_flow):
+    text = decay_readout(reset_flow)
+    assert text.startswith(
+        "LSTM: cell path ‖∂L/∂c_t‖: no steady per-step rate: it holds, then drops ×5e-5 at lags 20 and 40 "
+        "(×2e-9 over 59 steps)"
+    ), text
+    assert " per step:" not in text and "1e-6 after" not in text
+    names = legend(gradient_flow_figure({"LSTM": reset_flow}))
+    assert "LSTM  ‖∂L/∂ct‖  not steady: drops ×5e-5 at lags 20, 40" in names, names
+    assert not any("/step" in name for name in names), names
+
+
+def test_the_view_cell_line_follows_the_same_rule(reset_flow, flows):
+    assert cell_readout(reset_flow).startswith("LSTM cell path ‖∂L/∂c_t‖: no steady per-step rate: it holds")
+    rate = flows["LSTM"].decay_rate("dc_norm")
+    assert cell_readout(flows["LSTM"]).startswith(f"LSTM cell path ‖∂L/∂c_t‖: × {format_rate(rate)} per step: 1e-6")
+
+
+def test_a_clean_geometric_decay_keeps_its_rate_in_readout_and_legend():
+    """W_hh = ½·I at the fixed point h = 0: ‖∂L/∂h_t‖ = ½^lag exactly, a straight line."""
+    flow = gradient_flow(RNNParams(np.ones((4, 1)), 0.5 * np.eye(4), np.zeros(4), np.zeros(4)), np.zeros((60, 1)))
+    assert decay_readout(flow) == "RNN: gradient × 0.50 per step: 1e-6 after 20 steps"
+    assert "RNN  ‖∂L/∂ht‖  × 0.50/step" in legend(gradient_flow_figure({"RNN": flow}))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_gradient_storys_random_models_all_read_as_a_rate(seed):
+    """RNNs of spectral radius 0.5 … 1.1 and LSTMs of forget bias 0, 1, 3 on 100 noisy steps decay steadily."""
+    for curve in gradient_story(seed=seed).curves:
+        for quantity in ("dh_norm", "dc_norm") if curve.model == "lstm" else ("dh_norm",):
+            names = legend(gradient_flow_figure({"M": curve.flow}))
+            assert re.search(r" × [\d.]+/step$", names[quantity == "dc_norm"]), (curve.label, names)
+        assert " per step: " in decay_readout(curve.flow), (curve.label, decay_readout(curve.flow))
+
+
+def test_a_curve_that_holds_and_then_explodes_is_described_by_its_knee():
+    """The exploding preset on 200 steps: its RNN saturates near the loss (flat), then grows ×1.2 per step."""
+    preset = get_preset("exploding_rnn").with_length(200)
+    text = decay_readout(gradient_flow(preset.params, preset.inputs))
+    assert re.fullmatch(
+        r"RNN: gradient: no steady per-step rate: × 1\.000\d per step to lag 1\d\d, then × 1\.20 per step "
+        r"\(×5e4 over 199 steps\)", text), text  # fmt: skip
+
+
+def test_the_latchs_zero_h_gradient_is_named_no_path_back_everywhere():
+    """The latch's W_hh is 0: ∂L/∂h_t = 0 exactly before the last step because h_t reaches nothing later."""
+    preset = get_preset("latch")
+    flow = gradient_flow(preset.params, preset.inputs)
+    text = decay_readout(flow)
+    assert f"exactly 0 before step {flow.steps - 1} (no path back)" in text and "underflow" not in text
+    names = legend(gradient_flow_figure({"LSTM": flow}))
+    assert (
+        "LSTM: exactly 0: no path back" in names and "LSTM  ‖∂L/∂ht‖  = 0 before the last step: no path back" in names
+    )
+    assert not any("underflow" in name for name in names), names
 
 
 # --- text heat and connectivity ----------------------------------------------------------------------

@@ -173,3 +173,60 @@ def test_rnn_decay_rate_of_the_cell_gradient_is_refused():
     flow = gradient_flow(RNNParams.init(1, 2), np.zeros((4, 1)))
     with pytest.raises(ValueError, match="dc_norm"):
         flow.decay_rate("dc_norm")
+
+
+# --- is the decay steady? a rate only where a line on the log axis describes the curve -------------------------
+
+RESET_EVERY = 20  # the reset preset's period: f shuts every 20 steps
+
+
+def _flow_of(values: np.ndarray) -> GradientFlow:
+    """A GradientFlow whose ‖∂L/∂h_t‖ at lag k is ``values[k]`` (the fit sees only values and lags)."""
+    values = np.asarray(values, dtype=float)[::-1]
+    steps = values.size
+    return GradientFlow("rnn", np.arange(steps - 1, -1, -1), values, None, None, np.isfinite(values), None)
+
+
+def _staircase(steps: int, drop: float = 4.5e-5) -> np.ndarray:
+    """Flat, then × ``drop`` at every multiple of RESET_EVERY: the reset preset's cell gradient."""
+    return drop ** (np.arange(steps) // RESET_EVERY).astype(float)
+
+
+@pytest.mark.parametrize("steps", [60, 600])
+def test_a_staircase_is_not_a_steady_decay_at_any_length(steps):
+    """Over 600 steps the stairs are small beside the 130 decades the line spans; each drop is still a cliff."""
+    fit = _flow_of(_staircase(steps)).decay_fit()
+    assert not fit.steady
+    assert [c.lag for c in fit.cliffs] == list(range(RESET_EVERY, steps, RESET_EVERY))
+    assert all(c.factor == pytest.approx(4.5e-5) for c in fit.cliffs)
+    assert fit.change == pytest.approx(4.5e-5 ** ((steps - 1) // RESET_EVERY))
+
+
+def test_a_noisy_geometric_decay_is_steady_with_its_rate():
+    """× 0.5 per step with up to ×2 of noise on every step, over 200 steps: a line, 60 decades long."""
+    lag = np.arange(200)
+    noise = np.random.default_rng(0).uniform(-0.3, 0.3, lag.size)
+    fit = _flow_of(HALF**lag * 10 ** np.cumsum(noise - noise.mean())).decay_fit()
+    assert fit.steady and not fit.cliffs and fit.knee is None
+    assert fit.rate == pytest.approx(HALF, rel=0.02)
+
+
+def test_a_curve_that_holds_then_grows_is_described_by_its_knee():
+    lag = np.arange(120)
+    fit = _flow_of(1.2 ** np.maximum(lag - 70, 0).astype(float)).decay_fit()
+    assert not fit.steady and not fit.cliffs
+    assert (fit.knee.lag, fit.knee.rate_before, fit.knee.rate_after) == (70, pytest.approx(1.0), pytest.approx(1.2))
+
+
+def test_the_rate_is_fitted_from_lag_1_so_an_lstms_first_drop_does_not_bend_it():
+    """Lag 0 is the seed ‖∂L/∂h_T‖ = 1; an LSTM's h path drops ×100 on its first step back, then decays × 0.7."""
+    values = 1e-2 * 0.7 ** np.arange(40.0)
+    values[0] = 1.0
+    fit = _flow_of(values).decay_fit()
+    assert fit.rate == pytest.approx(0.7, rel=1e-12) and fit.steady
+    assert _flow_of(values).decay_rate() == fit.rate
+
+
+def test_a_flat_curve_is_steady_at_rate_one():
+    fit = _flow_of(np.full(50, 0.3)).decay_fit()
+    assert fit.steady and fit.rate == pytest.approx(1.0) and fit.miss_decades == pytest.approx(0.0, abs=1e-12)

@@ -5,6 +5,7 @@ products over all steps at once go to numpy's BLAS.
 """
 
 from .allocator import reuse_freed_memory
+from .decay_fit import DecayFit, fit_decay
 from .dispatch import backward, forward
 from .gradient_flow import GradientFlow, gradient_flow
 from .lstm import lstm_backward, lstm_backward_batch, lstm_forward, lstm_forward_batch
@@ -17,6 +18,7 @@ reuse_freed_memory()  # traces are many fresh arrays: let glibc reuse freed ones
 __all__ = [
     "HEAD_NAMES",
     "PARAM_NAMES",
+    "DecayFit",
     "GradientFlow",
     "LSTMGrads",
     "LSTMParams",
@@ -25,6 +27,7 @@ __all__ = [
     "RNNParams",
     "RNNTrace",
     "backward",
+    "fit_decay",
     "forward",
     "gradient_flow",
     "lstm_backward",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .decay_fit import DecayFit, fit_decay
 from .dispatch import backward, forward
 from .layout import frozen
 from .lstm_kernels import lstm_jacobians
@@ -36,21 +37,20 @@ class GradientFlow:
     def steps(self) -> int:
         return self.lag.shape[0]
 
-    def decay_rate(self, quantity: str = "dh_norm", max_lag: int | None = None) -> float:
-        """The fitted per-step factor ρ in norm(lag) ≈ C·ρ^lag (least squares on log norm).
-
-        Uses the finite, nonzero values with lag ≤ ``max_lag``; NaN when fewer than two remain.
-        """
+    def decay_fit(self, quantity: str = "dh_norm", max_lag: int | None = None) -> DecayFit:
+        """The fit norm(lag) ≈ C·ρ^lag of ``quantity`` over the finite, nonzero values with lag ≤ ``max_lag``, and
+        whether that line describes the curve (``steady``) or it falls in cliffs or bends (see ``core.decay_fit``)."""
         values = getattr(self, quantity)
         if values is None:
             raise ValueError(f"{quantity} is not available for this {self.model.upper()} gradient flow.")
-        keep = np.isfinite(values) & (values > 0)
-        if max_lag is not None:
-            keep &= self.lag <= max_lag
-        if keep.sum() < 2:
-            return float("nan")
-        slope = np.polyfit(self.lag[keep].astype(float), np.log(values[keep]), 1)[0]
-        return float(np.exp(slope))
+        return fit_decay(self.lag, values, max_lag)
+
+    def decay_rate(self, quantity: str = "dh_norm", max_lag: int | None = None) -> float:
+        """The fitted per-step factor ρ in norm(lag) ≈ C·ρ^lag (least squares on log norm, from lag 1 on).
+
+        Uses the finite, nonzero values with 1 ≤ lag ≤ ``max_lag``; NaN when fewer than two remain.
+        """
+        return self.decay_fit(quantity, max_lag).rate
 
 
 def gradient_flow(params, x, h0=None, c0=None, dh_last=None, jacobian: bool = True) -> GradientFlow:

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from ...figures import decay_readout, gradient_flow_figure
-from ...figures.gradients import format_rate
+from ...figures.gradients import cell_readout
 from .. import cache
 from ..charts import show
 from ..context import Context
@@ -17,7 +17,8 @@ LABEL = "⑤ Gradients"
 USES_STEP = False
 NOTES = (
     "How strongly does a loss at the last step reach back to each earlier step? On this log scale a straight line "
-    "is a constant factor per step: the RNN's gradient shrinks (or grows) geometrically, while the LSTM's cell "
+    "is a constant factor per step (where the curve is no line, e.g. a staircase of resets, the readout says so "
+    "instead of giving a rate): the RNN's gradient shrinks (or grows) geometrically, while the LSTM's cell "
     "path is multiplied by its forget gate f each step, so it is carried almost undamped only where f is near 1. "
     "With random weights and forget-gate bias 0, f ≈ 0.5 and the LSTM fades too: turn the forget-gate bias up to "
     "+3 (f ≈ 0.95) and watch its lines flatten; move the recurrent scale and watch the RNN's tilt."
@@ -33,7 +34,7 @@ def render(ctx: Context) -> None:
     left, right = st.columns(2, gap="large")
     left.markdown(decay_readout(flows["lstm"]))
     if np.isfinite(flows["lstm"].decay_rate()):  # else the line above already gives the cell path's rate
-        left.markdown(f"LSTM cell path ‖∂L/∂c_t‖: × {format_rate(flows['lstm'].decay_rate('dc_norm'))} per step")
+        left.markdown(cell_readout(flows["lstm"]))
     left.caption(f"Forget-gate bias knob: {ctx.scenario.forget_bias:+.1f} (added to b_f).")
     right.markdown(decay_readout(flows["rnn"]))
     rho = ctx.lesson.rnn.spectral_radius()
