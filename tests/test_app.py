@@ -380,6 +380,11 @@ def test_knobs_move_the_gradient_curves():
     assert any("× " in m.value for m in at.markdown)  # the per-step decay readout
 
 
+def test_the_gradients_view_says_what_the_loss_is():
+    at = open_app({"view": "gradients"})
+    assert any("L = (h_T,1 + … + h_T,H) / √H" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("query", [{"view": "gradients"}, {"view": "gradients", "weights": "random", "task": "adding"}])
 def test_the_lstm_cell_path_rate_is_read_out_once(query):
     """The latch's ‖∂L/∂h_t‖ is 0 before the last step, so its readout line is the cell path's already."""

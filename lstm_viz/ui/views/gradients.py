@@ -23,6 +23,11 @@ NOTES = (
     "With random weights and forget-gate bias 0, f ≈ 0.5 and the LSTM fades too: turn the forget-gate bias up to "
     "+3 (f ≈ 0.95) and watch its lines flatten; move the recurrent scale and watch the RNN's tilt."
 )
+LOSS_NOTE = (  # core.gradient_flow: L = u · h_T with u the unit vector of equal entries
+    "The loss is L = (h_T,1 + … + h_T,H) / √H: every unit of the last hidden state counts the same, and "
+    "‖∂L/∂h_T‖ = 1, so the ‖∂L/∂h_t‖ curves start at 1 (lag 0) and read as the share of the gradient left after "
+    "each step back."
+)
 FIGURE_HEIGHT = 480
 MODELS = ("lstm", "rnn")
 
@@ -31,6 +36,7 @@ def render(ctx: Context) -> None:
     flows = cache.gradient_flows(ctx.lesson)
     labelled = {ctx.label(m): flows[m] for m in MODELS}
     show(partial(gradient_flow_figure, labelled), "gradients.flow", ctx, (), FIGURE_HEIGHT)
+    st.caption(LOSS_NOTE)
     left, right = st.columns(2, gap="large")
     left.markdown(decay_readout(flows["lstm"]))
     if np.isfinite(flows["lstm"].decay_rate()):  # else the line above already gives the cell path's rate
