@@ -197,6 +197,7 @@ def test_equations_show_the_steps_numbers():
     lesson = build_lesson(Scenario.from_query(query))
     latex = " ".join(element.value for element in at.get("latex"))
     assert f"{lesson.lstm_trace.c[7, 1]:.3f}" in latex.replace("−", "-")
+    assert any("rows of PyTorch's weight_ih, weight_hh" in c.value for c in at.caption)  # W, U, b named once
 
 
 # --- URL and scenario --------------------------------------------------------------------------------------

@@ -23,7 +23,14 @@ RNN_NOTES = (
 )
 
 
+NAMES = (
+    "W, U and b are the focused unit's rows of PyTorch's weight_ih, weight_hh (W_hh, what the recurrent-scale knob "
+    "multiplies) and bias_ih + bias_hh; a subscript names the gate (W_f: the forget gate's rows)."
+)
+
+
 def render(ctx: Context) -> None:
+    st.caption(NAMES)
     for model in ctx.models:  # one under the other: an LSTM line with its numbers needs the full width
         unit = ctx.unit(model)
         st.markdown(f"**{ctx.label(model)}**, unit {unit}, step t = {ctx.t}, x_t = {code(ctx.x_label)}")
