@@ -202,6 +202,8 @@ def test_heatmap_scales_gates_zero_to_one_and_signed_quantities_symmetric(trace)
     assert (heats["candidate"].zmin, heats["candidate"].zmax, heats["candidate"].zmid) == (-1.0, 1.0, 0.0)
     cell = heats["cell state"]
     assert cell.zmin == -cell.zmax and cell.zmax >= np.abs(trace.c).max() and cell.zmid == 0.0
+    # colourbars labelled at their ends only: on a six-row print a middle "0" touched both neighbours
+    assert all(list(h.colorbar.tickvals) == [h.zmin, h.zmax] for h in heats.values())
 
 
 def test_an_rnns_two_heatmap_rows_leave_room_for_a_projector_sized_row_title(rnn_trace):

@@ -53,7 +53,9 @@ def _heatmap(key: str, values: np.ndarray, domain: list[float]) -> dict:
         "colorscale": _colorscale(key), "zmin": lo, "zmax": hi, "zmid": None if is_gate(key) else 0.0,
         "colorbar": {
             "y": mid, "len": domain[1] - domain[0], "yanchor": "middle", "thickness": COLORBAR_THICKNESS,
-            "tickvals": [lo, hi] if is_gate(key) else [lo, 0.0, hi], "tickformat": ".3~g", "outlinewidth": 0, "x": 1.01,
+            # the ends only: a signed scale's white middle is 0, and a third label touched its neighbours on a
+            # row ~70 px tall (six rows in a 960 × 540 export)
+            "tickvals": [lo, hi], "tickformat": ".3~g", "outlinewidth": 0, "x": 1.01,
         },
         "hovertemplate": f"step %{{x}}, unit %{{y}}: {key} = %{{z:.3f}}<extra>{GATE_NAMES.get(key, key)}</extra>",
         "name": GATE_NAMES.get(key, key),
