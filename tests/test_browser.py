@@ -415,7 +415,7 @@ def test_uploading_weights_bad_then_good(page, server):
     shot(page, "06-upload-refused")
     good = _npz(RNNParams.init(2, 5, seed=3))
     dropzone.set_input_files({"name": "rnn.npz", "mimeType": "application/octet-stream", "buffer": good})
-    page.get_by_text("uploaded .npz").wait_for(timeout=30_000)
+    page.get_by_text("uploaded rnn.npz").wait_for(timeout=30_000)  # the header names the file in use
     settle(page)
     assert page.get_by_text("Could not use").count() == 0
     shot(page, "06-upload-accepted")
