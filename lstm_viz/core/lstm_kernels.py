@@ -57,21 +57,25 @@ def lstm_cell_row(z, gates, c, tanh_c, h, t):
     """Step t of one sequence, in place: gates[t] from z[t]; c[t + 1], tanh_c[t], h[t + 1] from c[t].
 
     z, gates (T, 1, 4H); tanh_c (T, 1, H); c, h (T + 1, 1, H) with c[0], h[0] the initial state.
-    The loops and arithmetic of :func:`lstm_cells_forward`, rows addressed by index.
+    The arithmetic of :func:`lstm_cells_forward` in one loop over the H cells: each cell's four
+    gates, c, tanh c and h stay in registers (LLVM still vectorises it: every store is a row of
+    its own array, so the run-time overlap checks stay few). ~1.2x faster than a loop per equation.
     """
     hidden = tanh_c.shape[2]
-    for r in range(2 * hidden):
-        gates[t, 0, r] = sigmoid(z[t, 0, r])  # i, f
-    for r in range(2 * hidden, 3 * hidden):
-        gates[t, 0, r] = tanh(z[t, 0, r])  # g
-    for r in range(3 * hidden, 4 * hidden):
-        gates[t, 0, r] = sigmoid(z[t, 0, r])  # o
     for j in range(hidden):
-        c[t + 1, 0, j] = gates[t, 0, hidden + j] * c[t, 0, j] + gates[t, 0, j] * gates[t, 0, 2 * hidden + j]
-    for j in range(hidden):
-        tanh_c[t, 0, j] = tanh(c[t + 1, 0, j])
-    for j in range(hidden):
-        h[t + 1, 0, j] = gates[t, 0, 3 * hidden + j] * tanh_c[t, 0, j]
+        i = sigmoid(z[t, 0, j])
+        f = sigmoid(z[t, 0, hidden + j])
+        g = tanh(z[t, 0, 2 * hidden + j])
+        o = sigmoid(z[t, 0, 3 * hidden + j])
+        gates[t, 0, j] = i
+        gates[t, 0, hidden + j] = f
+        gates[t, 0, 2 * hidden + j] = g
+        gates[t, 0, 3 * hidden + j] = o
+        c_t = f * c[t, 0, j] + i * g
+        c[t + 1, 0, j] = c_t
+        squashed = tanh(c_t)
+        tanh_c[t, 0, j] = squashed
+        h[t + 1, 0, j] = o * squashed
 
 
 @kernel(vector=True)
@@ -192,29 +196,25 @@ def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dc_total, t):
 
     dh (T + 1, 1, H): ∂L/∂h_t in row t + 1; c (T + 1, 1, H): c_t in row t + 1, c0 in row 0;
     gates, dz (T, 1, 4H); tanh_c, dc_total (T, 1, H); dc_next (1, H): ∂L/∂c_t through c_{t+1} on
-    entry, ∂L/∂c_{t-1} through c_t on return. :func:`lstm_cells_backward`'s arithmetic, with each
-    ∂L/∂gate a temporary: :func:`lstm_gate_grads_rows` stores them after the recurrence.
+    entry, ∂L/∂c_{t-1} through c_t on return. :func:`lstm_cells_backward`'s arithmetic in one loop
+    over the H cells (as in :func:`lstm_cell_row`), with each ∂L/∂gate a temporary:
+    :func:`lstm_gate_grads_rows` stores them after the recurrence.
     """
     hidden = tanh_c.shape[2]
-    i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden
     for j in range(hidden):
-        dc_total[t, 0, j] = dc_next[0, j] + dh[t + 1, 0, j] * gates[t, 0, o + j] * (
-            1.0 - tanh_c[t, 0, j] * tanh_c[t, 0, j]
-        )
-    for j in range(hidden):
-        d_i = dc_total[t, 0, j] * gates[t, 0, g + j]
-        dz[t, 0, i + j] = d_i * gates[t, 0, i + j] * (1.0 - gates[t, 0, i + j])
-    for j in range(hidden):
-        d_f = dc_total[t, 0, j] * c[t, 0, j]
-        dz[t, 0, f + j] = d_f * gates[t, 0, f + j] * (1.0 - gates[t, 0, f + j])
-    for j in range(hidden):
-        d_g = dc_total[t, 0, j] * gates[t, 0, i + j]
-        dz[t, 0, g + j] = d_g * (1.0 - gates[t, 0, g + j] * gates[t, 0, g + j])
-    for j in range(hidden):
-        d_o = dh[t + 1, 0, j] * tanh_c[t, 0, j]
-        dz[t, 0, o + j] = d_o * gates[t, 0, o + j] * (1.0 - gates[t, 0, o + j])
-    for j in range(hidden):
-        dc_next[0, j] = dc_total[t, 0, j] * gates[t, 0, f + j]
+        i = gates[t, 0, j]
+        f = gates[t, 0, hidden + j]
+        g = gates[t, 0, 2 * hidden + j]
+        o = gates[t, 0, 3 * hidden + j]
+        squashed = tanh_c[t, 0, j]
+        dh_t = dh[t + 1, 0, j]
+        dc_total[t, 0, j] = dc_next[0, j] + dh_t * o * (1.0 - squashed * squashed)
+        dc = dc_total[t, 0, j]  # rounded to the arrays' dtype, as every later product expects
+        dz[t, 0, j] = dc * g * i * (1.0 - i)
+        dz[t, 0, hidden + j] = dc * c[t, 0, j] * f * (1.0 - f)
+        dz[t, 0, 2 * hidden + j] = dc * i * (1.0 - g * g)
+        dz[t, 0, 3 * hidden + j] = dh_t * squashed * o * (1.0 - o)
+        dc_next[0, j] = dc * f
 
 
 @kernel(vector=True)
