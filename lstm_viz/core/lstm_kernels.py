@@ -22,7 +22,7 @@ from .shared_kernels import (
     add_row_mat,
     add_rows_mat,
     add_rows_mat_t,
-    input_grads_row,
+    bias_input_grads_row,
     input_projection,
     read_only,
     weight_grads,
@@ -237,16 +237,16 @@ def lstm_gate_grads_rows(dh, dc_total, gates, c, tanh_c, dgates):
 
 
 @kernel(vector=True)
-def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last):
-    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), then :func:`.input_grads` row by row.
+def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last):
+    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), then db and dx row by row.
 
     Returns dh_total, dc_total (T, 1, H); dz, dgates (T, 1, 4H); dh0, dc0 (1, H); dx (T, 1, D);
-    dW_ih (4H, D); db (4H,); and dz_0 h0^T (4H, H), the first term of dW_hh.
-    c and ∂L/∂h live in (T + 1)-row arrays (row 0: c0, and ∂L/∂h0), so every step reads and
-    writes rows by index, with no per-step views.
+    db (4H,); and the layer's inputs at every step, [x_t, h_{t-1}] (T, D + H), for the weight
+    gradients' one BLAS product. c and ∂L/∂h live in (T + 1)-row arrays (row 0: c0, and ∂L/∂h0),
+    so every step reads and writes rows by index, with no per-step views.
     """
     steps, _, hidden = c.shape
-    rows = 4 * hidden
+    features = x.shape[2]
     weight_ih_t = np.ascontiguousarray(weight_ih.T)
     weight_hh_t = np.ascontiguousarray(weight_hh.T)
     c_all = np.empty((steps + 1, 1, hidden), dtype=c.dtype)
@@ -259,33 +259,35 @@ def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc
     dz = np.empty_like(gates)
     dgates = np.empty_like(gates)
     dx = np.empty_like(x)
-    d_weight_ih_t = np.zeros((x.shape[2], rows), dtype=c.dtype)
-    d_bias = np.zeros(rows, dtype=c.dtype)
+    d_bias = np.zeros(4 * hidden, dtype=c.dtype)
     dc_next = dc_last.copy()
     for t in range(steps - 1, -1, -1):
         lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dc_total, t)
         add_mat_row(dh_all, t, weight_hh_t, dz, t)
     lstm_gate_grads_rows(dh_all, dc_total, gates, c_all, tanh_c, dgates)
+    layer_inputs = np.empty((steps, features + hidden), dtype=c.dtype)
     for t in range(steps - 1, -1, -1):  # a pass of its own: the recurrence's working set stays small
-        input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx)
-    d_weight_hh_first = np.empty((rows, hidden), dtype=c.dtype)
-    for r in range(rows):
-        for j in range(hidden):
-            d_weight_hh_first[r, j] = dz[0, 0, r] * h0[0, j]
-    d_weight_ih = np.ascontiguousarray(d_weight_ih_t.T)
-    return dh_all[1:], dc_total, dz, dgates, dh_all[0], dc_next, dx, d_weight_ih, d_bias, d_weight_hh_first
+        bias_input_grads_row(dz, t, weight_ih_t, d_bias, dx)
+        layer_inputs[t, :features] = x[t, 0]
+        layer_inputs[t, features:] = h[t - 1, 0] if t > 0 else h0[0]
+    return dh_all[1:], dc_total, dz, dgates, dh_all[0], dc_next, dx, d_bias, layer_inputs
 
 
 def lstm_sequence_backward(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last):
-    """:func:`lstm_backward_kernel` for B = 1: one jitted pass, then dW_hh's other T − 1 terms by BLAS."""
-    inputs = (x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last)
-    out = lstm_sequence_bptt(*(read_only(a) for a in inputs))
-    dh_total, dc_total, dz, dgates, dh0, dc0, dx, d_weight_ih, d_bias, d_weight_hh = out
+    """:func:`lstm_backward_kernel` for B = 1: one jitted pass, then both weight gradients in one BLAS product,
+        [dW_ih, dW_hh] = Σ_t dz_t [x_t, h_{t-1}]^T      (4H, D + H)
+    one product of depth T that BLAS runs near its peak (dW_ih alone, D columns wide, it does not).
+    """
+    inputs = (x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last)
+    dh_total, dc_total, dz, dgates, dh0, dc0, dx, d_bias, layer_inputs = lstm_sequence_bptt(
+        *(read_only(a) for a in inputs)
+    )
     steps, _, rows = dz.shape
-    if steps > 1:
-        hidden = h.shape[2]
-        with np.errstate(all="ignore"), one_blas_thread(dz.size * hidden):  # inf/NaN are flagged by callers
-            d_weight_hh += dz[1:].reshape(steps - 1, rows).T @ h[:-1].reshape(steps - 1, hidden)
+    features = x.shape[2]
+    with np.errstate(all="ignore"), one_blas_thread(dz.size * layer_inputs.shape[1]):  # callers flag inf/NaN
+        d_weights = dz.reshape(steps, rows).T @ layer_inputs
+    d_weight_ih = np.ascontiguousarray(d_weights[:, :features])
+    d_weight_hh = np.ascontiguousarray(d_weights[:, features:])
     return dh_total, dc_total, dz, dgates, dx, dh0, dc0, d_weight_ih, d_weight_hh, d_bias
 
 
