@@ -265,11 +265,17 @@ def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh,
         lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dc_total, t)
         add_mat_row(dh_all, t, weight_hh_t, dz, t)
     lstm_gate_grads_rows(dh_all, dc_total, gates, c_all, tanh_c, dgates)
-    layer_inputs = np.empty((steps, features + hidden), dtype=c.dtype)
     for t in range(steps - 1, -1, -1):  # a pass of its own: the recurrence's working set stays small
         bias_input_grads_row(dz, t, weight_ih_t, d_bias, dx)
-        layer_inputs[t, :features] = x[t, 0]
-        layer_inputs[t, features:] = h[t - 1, 0] if t > 0 else h0[0]
+    layer_inputs = np.empty((steps, features + hidden), dtype=c.dtype)
+    for t in range(steps):
+        for d in range(features):
+            layer_inputs[t, d] = x[t, 0, d]
+    for j in range(hidden):
+        layer_inputs[0, features + j] = h0[0, j]
+    for t in range(1, steps):
+        for j in range(hidden):
+            layer_inputs[t, features + j] = h[t - 1, 0, j]
     return dh_all[1:], dc_total, dz, dgates, dh_all[0], dc_next, dx, d_bias, layer_inputs
 
 
