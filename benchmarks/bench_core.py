@@ -2,7 +2,7 @@
 
 Prints, for each (T, H, D), milliseconds per forward+backward with our numba kernels, the
 plain-numpy reference from ``tests/reference_lstm.py``, and PyTorch CPU ``nn.LSTM`` with autograd
-(float32 and float64) when torch is installed; contenders run interleaved, median of repeats.
+(float32 and float64) when torch is installed; contenders run interleaved in a rotating order, median of repeats.
 Then the numba compile time of a cold start and ``import lstm_viz`` + first call with a warm cache.
 
     python benchmarks/bench_core.py [--repeats N]
@@ -109,8 +109,12 @@ def bench_shapes(repeats: int):
         for fn in contenders.values():
             fn()  # warm up (JIT, allocator, torch's first-call costs)
         samples = {name: [] for name in contenders}
+        order = list(contenders.items())
         for round_ in range(repeats):  # interleaved, so machine noise hits every contender alike
-            for name, fn in contenders.items():
+            # ... and in a rotating order: whoever runs right after torch (its OpenMP threads still
+            # spinning) measured 1.5-2x slower, so a fixed order handicapped one contender every round
+            shift = round_ % len(order)
+            for name, fn in order[shift:] + order[:shift]:
                 if name == "numpy" and round_ >= ref_repeats:
                     continue
                 samples[name] += time_ms(fn, 1)

@@ -117,6 +117,26 @@ def test_batched_forward_and_backward_match_reference(rng, shared_state):
         assert_close(getattr(grads, name), expected_grads[name], name=name)
 
 
+# (T, D, H) past the teaching shapes: every vector loop of the single-sequence kernels runs its full
+# vector width and its remainder (4H = 132 is not a multiple of the 8-row passes), and D = 33 makes
+# the weight gradients' one BLAS product [dW_ih, dW_hh] wider than it is deep (T = 3).
+SINGLE_SEQUENCE_SHAPES = [(1, 1, 1), (3, 33, 9), (17, 5, 33), (40, 2, 16)]
+
+
+@pytest.mark.parametrize(("steps", "input_size", "hidden"), SINGLE_SEQUENCE_SHAPES)
+def test_single_sequence_kernels_match_reference_past_teaching_sizes(rng, steps, input_size, hidden):
+    params, x, h0, c0, dh, dc_last = _problem(rng, steps, input_size, hidden, scale=1.0)
+    trace = lstm_forward(params, x, h0, c0)
+    grads = lstm_backward(params, x, trace, dh, dc_last)
+    w = params.arrays()
+    expected = ref.lstm_forward(w, x, h0, c0)
+    expected_grads = ref.lstm_backward(w, x, expected, dh, dc_last)
+    for name in TRACE_FIELDS:
+        assert_close(getattr(trace, name), expected[name], name=name)
+    for name in GRAD_FIELDS:
+        assert_close(getattr(grads, name), expected_grads[name], name=name)
+
+
 def test_batch_of_one_equals_single_sequence(rng):
     params, x, h0, c0, dh, dc_last = _problem(rng, 5, 2, 3)
     single = lstm_forward(params, x, h0, c0)

@@ -22,7 +22,7 @@ from .shared_kernels import (
     add_row_mat,
     add_rows_mat,
     add_rows_mat_t,
-    input_grads_row,
+    bias_input_grads_row,
     input_projection,
     read_only,
     weight_grads,
@@ -57,21 +57,25 @@ def lstm_cell_row(z, gates, c, tanh_c, h, t):
     """Step t of one sequence, in place: gates[t] from z[t]; c[t + 1], tanh_c[t], h[t + 1] from c[t].
 
     z, gates (T, 1, 4H); tanh_c (T, 1, H); c, h (T + 1, 1, H) with c[0], h[0] the initial state.
-    The loops and arithmetic of :func:`lstm_cells_forward`, rows addressed by index.
+    The arithmetic of :func:`lstm_cells_forward` in one loop over the H cells: each cell's four
+    gates, c, tanh c and h stay in registers (LLVM still vectorises it: every store is a row of
+    its own array, so the run-time overlap checks stay few). ~1.2x faster than a loop per equation.
     """
     hidden = tanh_c.shape[2]
-    for r in range(2 * hidden):
-        gates[t, 0, r] = sigmoid(z[t, 0, r])  # i, f
-    for r in range(2 * hidden, 3 * hidden):
-        gates[t, 0, r] = tanh(z[t, 0, r])  # g
-    for r in range(3 * hidden, 4 * hidden):
-        gates[t, 0, r] = sigmoid(z[t, 0, r])  # o
     for j in range(hidden):
-        c[t + 1, 0, j] = gates[t, 0, hidden + j] * c[t, 0, j] + gates[t, 0, j] * gates[t, 0, 2 * hidden + j]
-    for j in range(hidden):
-        tanh_c[t, 0, j] = tanh(c[t + 1, 0, j])
-    for j in range(hidden):
-        h[t + 1, 0, j] = gates[t, 0, 3 * hidden + j] * tanh_c[t, 0, j]
+        i = sigmoid(z[t, 0, j])
+        f = sigmoid(z[t, 0, hidden + j])
+        g = tanh(z[t, 0, 2 * hidden + j])
+        o = sigmoid(z[t, 0, 3 * hidden + j])
+        gates[t, 0, j] = i
+        gates[t, 0, hidden + j] = f
+        gates[t, 0, 2 * hidden + j] = g
+        gates[t, 0, 3 * hidden + j] = o
+        c_t = f * c[t, 0, j] + i * g
+        c[t + 1, 0, j] = c_t
+        squashed = tanh(c_t)
+        tanh_c[t, 0, j] = squashed
+        h[t + 1, 0, j] = o * squashed
 
 
 @kernel(vector=True)
@@ -192,29 +196,25 @@ def lstm_cell_row_backward(dh, dc_next, gates, c, tanh_c, dz, dc_total, t):
 
     dh (T + 1, 1, H): ∂L/∂h_t in row t + 1; c (T + 1, 1, H): c_t in row t + 1, c0 in row 0;
     gates, dz (T, 1, 4H); tanh_c, dc_total (T, 1, H); dc_next (1, H): ∂L/∂c_t through c_{t+1} on
-    entry, ∂L/∂c_{t-1} through c_t on return. :func:`lstm_cells_backward`'s arithmetic, with each
-    ∂L/∂gate a temporary: :func:`lstm_gate_grads_rows` stores them after the recurrence.
+    entry, ∂L/∂c_{t-1} through c_t on return. :func:`lstm_cells_backward`'s arithmetic in one loop
+    over the H cells (as in :func:`lstm_cell_row`), with each ∂L/∂gate a temporary:
+    :func:`lstm_gate_grads_rows` stores them after the recurrence.
     """
     hidden = tanh_c.shape[2]
-    i, f, g, o = 0, hidden, 2 * hidden, 3 * hidden
     for j in range(hidden):
-        dc_total[t, 0, j] = dc_next[0, j] + dh[t + 1, 0, j] * gates[t, 0, o + j] * (
-            1.0 - tanh_c[t, 0, j] * tanh_c[t, 0, j]
-        )
-    for j in range(hidden):
-        d_i = dc_total[t, 0, j] * gates[t, 0, g + j]
-        dz[t, 0, i + j] = d_i * gates[t, 0, i + j] * (1.0 - gates[t, 0, i + j])
-    for j in range(hidden):
-        d_f = dc_total[t, 0, j] * c[t, 0, j]
-        dz[t, 0, f + j] = d_f * gates[t, 0, f + j] * (1.0 - gates[t, 0, f + j])
-    for j in range(hidden):
-        d_g = dc_total[t, 0, j] * gates[t, 0, i + j]
-        dz[t, 0, g + j] = d_g * (1.0 - gates[t, 0, g + j] * gates[t, 0, g + j])
-    for j in range(hidden):
-        d_o = dh[t + 1, 0, j] * tanh_c[t, 0, j]
-        dz[t, 0, o + j] = d_o * gates[t, 0, o + j] * (1.0 - gates[t, 0, o + j])
-    for j in range(hidden):
-        dc_next[0, j] = dc_total[t, 0, j] * gates[t, 0, f + j]
+        i = gates[t, 0, j]
+        f = gates[t, 0, hidden + j]
+        g = gates[t, 0, 2 * hidden + j]
+        o = gates[t, 0, 3 * hidden + j]
+        squashed = tanh_c[t, 0, j]
+        dh_t = dh[t + 1, 0, j]
+        dc_total[t, 0, j] = dc_next[0, j] + dh_t * o * (1.0 - squashed * squashed)
+        dc = dc_total[t, 0, j]  # rounded to the arrays' dtype, as every later product expects
+        dz[t, 0, j] = dc * g * i * (1.0 - i)
+        dz[t, 0, hidden + j] = dc * c[t, 0, j] * f * (1.0 - f)
+        dz[t, 0, 2 * hidden + j] = dc * i * (1.0 - g * g)
+        dz[t, 0, 3 * hidden + j] = dh_t * squashed * o * (1.0 - o)
+        dc_next[0, j] = dc * f
 
 
 @kernel(vector=True)
@@ -237,16 +237,16 @@ def lstm_gate_grads_rows(dh, dc_total, gates, c, tanh_c, dgates):
 
 
 @kernel(vector=True)
-def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last):
-    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), then :func:`.input_grads` row by row.
+def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last):
+    """:func:`lstm_bptt` for B = 1 (x: (T, 1, D)), then db and dx row by row.
 
     Returns dh_total, dc_total (T, 1, H); dz, dgates (T, 1, 4H); dh0, dc0 (1, H); dx (T, 1, D);
-    dW_ih (4H, D); db (4H,); and dz_0 h0^T (4H, H), the first term of dW_hh.
-    c and ∂L/∂h live in (T + 1)-row arrays (row 0: c0, and ∂L/∂h0), so every step reads and
-    writes rows by index, with no per-step views.
+    db (4H,); and the layer's inputs at every step, [x_t, h_{t-1}] (T, D + H), for the weight
+    gradients' one BLAS product. c and ∂L/∂h live in (T + 1)-row arrays (row 0: c0, and ∂L/∂h0),
+    so every step reads and writes rows by index, with no per-step views.
     """
     steps, _, hidden = c.shape
-    rows = 4 * hidden
+    features = x.shape[2]
     weight_ih_t = np.ascontiguousarray(weight_ih.T)
     weight_hh_t = np.ascontiguousarray(weight_hh.T)
     c_all = np.empty((steps + 1, 1, hidden), dtype=c.dtype)
@@ -259,33 +259,41 @@ def lstm_sequence_bptt(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc
     dz = np.empty_like(gates)
     dgates = np.empty_like(gates)
     dx = np.empty_like(x)
-    d_weight_ih_t = np.zeros((x.shape[2], rows), dtype=c.dtype)
-    d_bias = np.zeros(rows, dtype=c.dtype)
+    d_bias = np.zeros(4 * hidden, dtype=c.dtype)
     dc_next = dc_last.copy()
     for t in range(steps - 1, -1, -1):
         lstm_cell_row_backward(dh_all, dc_next, gates, c_all, tanh_c, dz, dc_total, t)
         add_mat_row(dh_all, t, weight_hh_t, dz, t)
     lstm_gate_grads_rows(dh_all, dc_total, gates, c_all, tanh_c, dgates)
     for t in range(steps - 1, -1, -1):  # a pass of its own: the recurrence's working set stays small
-        input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx)
-    d_weight_hh_first = np.empty((rows, hidden), dtype=c.dtype)
-    for r in range(rows):
+        bias_input_grads_row(dz, t, weight_ih_t, d_bias, dx)
+    layer_inputs = np.empty((steps, features + hidden), dtype=c.dtype)
+    for t in range(steps):
+        for d in range(features):
+            layer_inputs[t, d] = x[t, 0, d]
+    for j in range(hidden):
+        layer_inputs[0, features + j] = h0[0, j]
+    for t in range(1, steps):
         for j in range(hidden):
-            d_weight_hh_first[r, j] = dz[0, 0, r] * h0[0, j]
-    d_weight_ih = np.ascontiguousarray(d_weight_ih_t.T)
-    return dh_all[1:], dc_total, dz, dgates, dh_all[0], dc_next, dx, d_weight_ih, d_bias, d_weight_hh_first
+            layer_inputs[t, features + j] = h[t - 1, 0, j]
+    return dh_all[1:], dc_total, dz, dgates, dh_all[0], dc_next, dx, d_bias, layer_inputs
 
 
 def lstm_sequence_backward(x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last):
-    """:func:`lstm_backward_kernel` for B = 1: one jitted pass, then dW_hh's other T − 1 terms by BLAS."""
-    inputs = (x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, dh, dc_last)
-    out = lstm_sequence_bptt(*(read_only(a) for a in inputs))
-    dh_total, dc_total, dz, dgates, dh0, dc0, dx, d_weight_ih, d_bias, d_weight_hh = out
+    """:func:`lstm_backward_kernel` for B = 1: one jitted pass, then both weight gradients in one BLAS product,
+        [dW_ih, dW_hh] = Σ_t dz_t [x_t, h_{t-1}]^T      (4H, D + H)
+    one product of depth T that BLAS runs near its peak (dW_ih alone, D columns wide, it does not).
+    """
+    inputs = (x, weight_ih, weight_hh, h0, c0, gates, c, tanh_c, h, dh, dc_last)
+    dh_total, dc_total, dz, dgates, dh0, dc0, dx, d_bias, layer_inputs = lstm_sequence_bptt(
+        *(read_only(a) for a in inputs)
+    )
     steps, _, rows = dz.shape
-    if steps > 1:
-        hidden = h.shape[2]
-        with np.errstate(all="ignore"), one_blas_thread(dz.size * hidden):  # inf/NaN are flagged by callers
-            d_weight_hh += dz[1:].reshape(steps - 1, rows).T @ h[:-1].reshape(steps - 1, hidden)
+    features = x.shape[2]
+    with np.errstate(all="ignore"), one_blas_thread(dz.size * layer_inputs.shape[1]):  # callers flag inf/NaN
+        d_weights = dz.reshape(steps, rows).T @ layer_inputs
+    d_weight_ih = np.ascontiguousarray(d_weights[:, :features])
+    d_weight_hh = np.ascontiguousarray(d_weights[:, features:])
     return dh_total, dc_total, dz, dgates, dx, dh0, dc0, d_weight_ih, d_weight_hh, d_bias
 
 

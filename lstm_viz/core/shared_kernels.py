@@ -148,20 +148,19 @@ def add_mat_row(out, t, matrix, rows, s):
 
 
 @kernel(sums=True)
-def input_grads_row(dz, t, x, weight_ih_t, d_weight_ih_t, d_bias, dx):
-    """Step t's share of :func:`input_grads` for (steps, 1, ·) arrays, while dz[t] is in cache.
+def bias_input_grads_row(dz, t, weight_ih_t, d_bias, dx):
+    """Step t's share of db and dx for (steps, 1, ·) arrays: the row-wise part of :func:`input_grads`.
 
-    d_bias += dz[t];  dW_ih^T += x[t] dz[t]^T (D, R);  dx[t] = W_ih^T dz[t] (each sum from a 0.0 of dx's dtype).
+    d_bias += dz[t];  dx[t] = W_ih^T dz[t] (each sum from a 0.0 of dx's dtype). dW_ih is left to one
+    BLAS product over all steps: summed here, its (D, 4H) rows were stored again at every step.
     """
     rows = dz.shape[2]
     for r in range(rows):
         d_bias[r] += dz[t, 0, r]
-    for d in range(x.shape[2]):
-        x_d = x[t, 0, d]
+    for d in range(dx.shape[2]):
         dx[t, 0, d] = 0.0
         total = dx[t, 0, d]
         for r in range(rows):
-            d_weight_ih_t[d, r] += x_d * dz[t, 0, r]
             total += dz[t, 0, r] * weight_ih_t[d, r]
         dx[t, 0, d] = total
 

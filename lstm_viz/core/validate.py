@@ -30,13 +30,13 @@ def as_float_array(value, name: str, dtype=None, copy: bool = True) -> np.ndarra
 
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise if ``arr`` holds NaN or inf, saying where the first bad value is."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{name} contains {'NaN' if np.isnan(arr[where]) else 'inf'} at index {where}; "
-            "all values must be finite numbers."
-        )
+    if np.isfinite(arr).all():  # the common case in two numpy calls; where the bad value is, only on failure
+        return
+    where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+    raise ValueError(
+        f"{name} contains {'NaN' if np.isnan(arr[where]) else 'inf'} at index {where}; "
+        "all values must be finite numbers."
+    )
 
 
 def check_shape(arr: np.ndarray, shape: tuple, name: str, meaning: str = "") -> None:
