@@ -54,7 +54,7 @@ async def wait_text(student: Student, text: str) -> None:
 
 async def upload_weights(student: Student, path: Path) -> None:
     await student.upload(path.name, path.read_bytes())
-    await wait_text(student, "uploaded .npz")
+    await wait_text(student, f"uploaded {path.name}")  # the header names the file in use
     await wait_text(student, f"H = {UPLOADED_H}")
 
 
@@ -129,9 +129,9 @@ def test_a_class_of_three_runs_without_a_single_error(class_run):
 
 def test_an_uploaded_file_stays_with_the_student_who_uploaded_it(class_run):
     shown = class_run["shown"]
-    assert "uploaded .npz" in shown["uploader"]["text"] and f"H = {UPLOADED_H} " in shown["uploader"]["text"]
+    assert "uploaded my-lstm.npz" in shown["uploader"]["text"] and f"H = {UPLOADED_H} " in shown["uploader"]["text"]
     for other in ("refused", "typist", "newcomer"):
-        assert "uploaded .npz" not in shown[other]["text"], other
+        assert "my-lstm.npz" not in shown[other]["text"], other
         assert f"H = {UPLOADED_H} " not in shown[other]["text"], other
     assert "Choose a weights file" in shown["newcomer"]["text"]  # same link as the uploader, but a fresh session
 

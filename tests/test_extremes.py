@@ -28,7 +28,7 @@ def test_weights_of_plus_minus_100_over_2000_steps_render_every_view():
     at = open_app({"weights": "upload", "task": "adding", "T": str(MAX_STEPS), "model": "both"})
     _upload(at, "extreme.npz", _signs_times(EXTREME, LSTMParams.init(2, 8, seed=1)))
     assert_clean(at)
-    assert "uploaded .npz" in at.caption[0].value
+    assert "uploaded extreme\\.npz" in at.caption[0].value  # the header names the file (Markdown-escaped)
     assert at.query_params["T"] == str(MAX_STEPS)
     for view in VIEWS_WITHOUT_TRAINING:
         show_view(at, view)
@@ -44,7 +44,7 @@ def test_an_exploding_rnn_is_flagged_as_overflow_on_the_gradient_chart():
     at = open_app({"weights": "upload", "task": "custom", "text": zeros, "T": str(MAX_STEPS), "model": "rnn"})
     _upload(at, "exploding.npz", exploding)
     assert_clean(at)
-    assert "uploaded .npz" in at.caption[0].value and f"T = {MAX_STEPS - 1}" in at.caption[0].value
+    assert "uploaded exploding\\.npz" in at.caption[0].value and f"T = {MAX_STEPS - 1}" in at.caption[0].value
     for view in VIEWS_WITHOUT_TRAINING:
         show_view(at, view)
         assert_clean(at)
