@@ -5,26 +5,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..number_text import num
 from .palette import MUTED
 from .theme import LOOKS, theme_layout
 
-DIGITS = 3  # every number a student reads is shown to 3 decimals (hover and labels alike)
 STEP_AXIS = "step t"
 UNIT_AXIS = "unit"
-MINUS = "−"  # typographic minus: "−0.300" lines up with "0.300" and reads as a sign, not a hyphen
-
-
-def num(value: float, digits: int = DIGITS) -> str:
-    """A number as a label: fixed decimals, typographic minus, "inf"/"NaN" spelled out."""
-    value = float(value)
-    if np.isnan(value):
-        return "NaN"
-    if np.isinf(value):
-        return "∞" if value > 0 else f"{MINUS}∞"
-    text = f"{value:.{digits}f}"
-    if float(text) == 0:  # "-0.000" would suggest a sign the rounded value does not have
-        text = text.lstrip("-")
-    return text.replace("-", MINUS)
 
 
 def figure_title(text: str, subtitle: str | None = None) -> dict:

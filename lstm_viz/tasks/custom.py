@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..number_text import MINUS
 from .task import Task, window_steps
 
 MAX_SEQUENCE_CHARS = 5000
@@ -19,7 +20,6 @@ DEFAULT_CUSTOM_TEXT = "0, 0.5, 1, 0.5, 0, -0.5, -1, -0.5, 0, 0.5, 1, 0.5, 0, -0.
 _TOKEN = re.compile(r"[^,;\s]+")  # what lies between separators; runs of separators count as one
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = {sign + word for sign in ("", "+", "-") for word in ("nan", "inf", "infinity")}
-_MINUS_SIGN = "\u2212"  # the typographic minus "−", as pasted from slides; read as "-"
 _SHOWN_CHARS = 20  # a bad token longer than this is shortened in the message
 
 
@@ -35,7 +35,7 @@ def parse_sequence(text: str) -> np.ndarray:
         raise ValueError(f"expected typed text such as {EXAMPLE!r}, got {type(text).__name__}.")
     if len(text) > MAX_SEQUENCE_CHARS:
         raise ValueError(f"the text is {len(text):,} characters long; the limit is {MAX_SEQUENCE_CHARS:,}.")
-    tokens = list(_TOKEN.finditer(text.replace(_MINUS_SIGN, "-")))
+    tokens = list(_TOKEN.finditer(text.replace(MINUS, "-")))  # the typographic minus, as pasted from slides
     if not tokens:
         raise ValueError(f"no numbers found: type numbers separated by {SEPARATORS}, for example {EXAMPLE}.")
     if len(tokens) > MAX_SEQUENCE_NUMBERS:

@@ -12,6 +12,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..number_text import num
+
 MAX_LENGTH = 2000  # steps T: the longest lesson a classroom machine trains through quickly
 MAX_BATCH_SIZE = 4096
 MAX_INPUT_VALUES = 2**26  # B·T·D float64 inputs ≈ 0.5 GB: the most one batch may allocate
@@ -81,13 +83,9 @@ class TaskBatch:
 
 
 def value_label(value: float) -> str:
-    """A number as the app's labels write numbers: 3 decimals and a typographic minus ("−0.532"); a whole
-    number as typed ("2", "−1")."""
+    """A number as the app's labels write numbers (``num``: "−0.532"); a whole number as typed ("2", "−1")."""
     value = float(value)
-    text = f"{value:.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.3f}"
-    if float(text) == 0:  # "-0.000" would suggest a sign the rounded value does not have
-        text = text.lstrip("-")
-    return text.replace("-", "−")
+    return num(value, 0) if value.is_integer() and abs(value) < 1e15 else num(value)
 
 
 @dataclass(frozen=True)
