@@ -6,14 +6,10 @@ measured 0.4–0.7 s of CPU on every page load, for every student who opens the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import streamlit as st
+from .components import asset_component
 
 COMPONENT = "lstm_viz.link_box"
-_mount = st.components.v2.component(
-    COMPONENT, js=(Path(__file__).parent / "assets" / "link_box.js").read_text(), isolate_styles=False
-)
+_mount = asset_component(COMPONENT, "link_box.js")
 
 
 def link_box(link: str, key: str) -> None:

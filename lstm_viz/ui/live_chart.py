@@ -21,14 +21,14 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+from .components import asset_component
+
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 _LIBRARY = components_v1.declare_component("plotly_js", path=str(PLOTLY_JS.parent))
 # relative to the page, as Streamlit serves it; the version makes a plotly upgrade a new address (see live_chart.js)
 LIBRARY_URL = f"component/{_LIBRARY.name}/{PLOTLY_JS.name}?v={plotly.__version__}"
 COMPONENT = "lstm_viz.live_chart"
-_mount = st.components.v2.component(
-    COMPONENT, js=(Path(__file__).parent / "assets" / "live_chart.js").read_text(), isolate_styles=False
-)
+_mount = asset_component(COMPONENT, "live_chart.js")
 
 
 def payload(figure_json: str, config: dict, moved: tuple[str, str] | None = None, reports: bool = False) -> bytes:

@@ -3,20 +3,17 @@ keys (→ ← and a presentation clicker's Page Down / Page Up) press ◀ ▶ (a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from ..lesson import Lesson
 from ..scenario import Scenario
 from . import state
+from .components import asset_component
 from .markup import code
 
 STEP = "step"
 KEYS_HELP = "{} step: also {} or a presentation clicker's {}, wherever the page has the focus"
-_step_keys = st.components.v2.component(
-    "lstm_viz.step_keys", js=(Path(__file__).parent / "assets" / "step_keys.js").read_text(), isolate_styles=False
-)
+_step_keys = asset_component("lstm_viz.step_keys", "step_keys.js")
 
 
 def _move(delta: int, steps: int) -> None:
